@@ -1,0 +1,2 @@
+/** Small helpers shared by every stage: argument checks. */
+package org.mednext.util;
