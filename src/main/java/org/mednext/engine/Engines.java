@@ -1,0 +1,105 @@
+package org.mednext.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.Locale;
+
+/**
+ * Start-up of DJL's PyTorch engine, thread counts, device choice and per-thread grad mode.
+ *
+ * <p>The engine loads its native libraries from the {@code pytorch-native-*} jar on the class path; with
+ * {@code ai.djl.offline=true} (set here unless the user set it) DJL never tries the network. libtorch's grad
+ * mode is per thread and on by default in new threads, so inference code calls {@link #inferenceMode()} on its
+ * own thread (Fiji runs commands on worker threads).
+ */
+public final class Engines {
+
+  private static volatile Engine engine;
+
+  private Engines() {}
+
+  /**
+   * The PyTorch engine, started on first use.
+   *
+   * @throws EngineUnavailableException if the native libraries cannot be loaded, with what to check
+   */
+  public static Engine pytorch() {
+    Engine e = engine;
+    if (e != null) return e;
+    synchronized (Engines.class) {
+      if (engine == null) {
+        if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+          System.setProperty("ai.djl.offline", "true");
+        }
+        try {
+          engine = Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError err) {
+          throw new EngineUnavailableException(
+              "could not start DJL's PyTorch engine (" + err.getMessage() + "). Check that the "
+                  + "pytorch-native-cpu jar (or a CUDA libtorch 2.7.1 via PYTORCH_LIBRARY_PATH and PYTORCH_FLAVOR) is "
+                  + "available and that the DJL cache folder (DJL_CACHE_DIR, default ~/.djl.ai) is writable", err);
+        }
+      }
+      return engine;
+    }
+  }
+
+  /** Sets libtorch's intra-op thread count (the engine is started first). */
+  public static void setThreads(int threads) {
+    if (threads <= 0) throw new IllegalArgumentException("threads must be > 0: " + threads);
+    pytorch();
+    JniUtils.setNumThreads(threads);
+  }
+
+  /** The current intra-op thread count. */
+  public static int threads() {
+    pytorch();
+    return JniUtils.getNumThreads();
+  }
+
+  /** Turns autograd off for the calling thread; returns the previous state. */
+  public static boolean inferenceMode() {
+    pytorch();
+    boolean previous = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    return previous;
+  }
+
+  /** Sets autograd on or off for the calling thread. */
+  public static void setGradMode(boolean on) {
+    pytorch();
+    JniUtils.setGradMode(on);
+  }
+
+  /**
+   * The device for a user's choice: {@code cpu}, {@code gpu} (fails with a how-to when DJL sees no CUDA device)
+   * or {@code auto} (the GPU when one is visible, else the CPU).
+   */
+  public static Device device(String choice) {
+    Engine e = pytorch();
+    switch (choice.toLowerCase(Locale.ROOT)) {
+      case "cpu":
+        return Device.cpu();
+      case "gpu":
+        if (e.getGpuCount() == 0) {
+          throw new EngineUnavailableException(
+              "--device gpu: DJL sees no CUDA GPU. The bundled PyTorch natives are CPU-only; to use a GPU, run "
+                  + "scripts/mednext with MEDNEXT_DEVICE_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, "
+                  + "'GPU'), or use --device cpu", null);
+        }
+        return Device.gpu();
+      case "auto":
+        return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+      default:
+        throw new IllegalArgumentException("unknown device '" + choice + "': use auto, cpu or gpu");
+    }
+  }
+
+  /** A one-line description of the engine and device, for logs. */
+  public static String describe(Device device) {
+    Engine e = pytorch();
+    return String.format(Locale.ROOT, "PyTorch %s via DJL %s on %s, %d threads",
+        e.getVersion(), Engine.getDjlVersion(), device, JniUtils.getNumThreads());
+  }
+}

@@ -1,0 +1,2 @@
+/** DJL's PyTorch engine: offline start-up, threads, device choice and per-thread grad mode. */
+package org.mednext.engine;
