@@ -1,0 +1,71 @@
+package org.mednext.util;
+
+/**
+ * IEEE 754 binary16 ("fp16", numpy float16, torch.half) conversions with round-to-nearest-even and subnormals,
+ * the arithmetic nnU-Net's fp16 accumulators use. Java 17 has no {@code Float.floatToFloat16}; these are exact
+ * equivalents. Values are carried as the 16 raw bits in a {@code short}.
+ */
+public final class Half {
+
+  private static final float[] TO_FLOAT = new float[65536];
+
+  static {
+    for (int i = 0; i < 65536; i++) TO_FLOAT[i] = decode((short) i);
+  }
+
+  private Half() {}
+
+  /** The float value of fp16 bits (exact). */
+  public static float toFloat(short bits) {
+    return TO_FLOAT[bits & 0xffff];
+  }
+
+  private static float decode(short h) {
+    int bits = h & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exp = (bits >>> 10) & 0x1f;
+    int mant = bits & 0x3ff;
+    if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13)); // inf / NaN
+    if (exp == 0) {
+      float v = mant * 0x1p-24f; // subnormal or zero: exact in float
+      return sign != 0 ? -v : v;
+    }
+    return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+  }
+
+  /** The fp16 nearest to {@code f} (ties to even; overflow to infinity; NaN stays NaN). */
+  public static short fromFloat(float f) {
+    int x = Float.floatToRawIntBits(f);
+    int sign = (x >>> 16) & 0x8000;
+    int exp = (x >>> 23) & 0xff;
+    int mant = x & 0x7fffff;
+    if (exp == 0xff) return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+    int e = exp - 127 + 15; // rebias
+    if (e >= 0x1f) return (short) (sign | 0x7c00);
+    if (e <= 0) {
+      if (e < -10) return (short) sign; // rounds to zero (|f| < 2^-25, including ties at 2^-25 -> even 0)
+      // subnormal: shift the full significand (with its implicit 1) into place, round to nearest even
+      int m = mant | 0x800000;
+      int shift = 14 - e;
+      int result = m >>> shift;
+      int rest = m & ((1 << shift) - 1);
+      int halfway = 1 << (shift - 1);
+      if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++;
+      return (short) (sign | result);
+    }
+    int result = (e << 10) | (mant >>> 13);
+    int rest = mant & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (result & 1) != 0)) result++; // may carry into the exponent: correct
+    return (short) (sign | result);
+  }
+
+  /** {@code fp16(float(a) + float(b))}: torch's fp16 addition on CPU. */
+  public static short add(short a, short b) {
+    return fromFloat(toFloat(a) + toFloat(b));
+  }
+
+  /** Rounds a float to the nearest fp16 value and back. */
+  public static float round(float f) {
+    return toFloat(fromFloat(f));
+  }
+}
