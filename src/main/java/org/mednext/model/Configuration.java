@@ -146,7 +146,7 @@ public record Configuration(String name, String dataIdentifier, String preproces
     }
     for (int ch = 0; ch < schemes.size(); ch++) {
       if (schemes.get(ch).equals("CTNormalization") && !intensity.containsKey(ch)) {
-        throw JsonCursor.at(ns.source(), ns.path() + "[" + ch + "]", null).failAlways(
+        throw ns.list().get(ch).failAlways(
             "CTNormalization needs foreground_intensity_properties_per_channel \"" + ch + "\", which plans.json lacks");
       }
     }
