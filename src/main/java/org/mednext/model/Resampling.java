@@ -1,0 +1,151 @@
+package org.mednext.model;
+
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A resampling function named in a configuration ({@code resampling_fn_data}, {@code _seg},
+ * {@code _probabilities}) with its keyword arguments. nnU-Net resolves the function by name and calls it as
+ * {@code fn(data, new_shape, current_spacing, new_spacing, **kwargs)}.
+ */
+public sealed interface Resampling permits Resampling.Spline, Resampling.NoResampling, Resampling.Torch {
+
+  /** The function name as written in plans.json. */
+  String functionName();
+
+  /** Whether this port implements the function. */
+  boolean isSupported();
+
+  /**
+   * {@code resample_data_or_seg_to_shape}, nnU-Net's default: scipy/skimage spline resizing, optionally
+   * "separate z" (in-plane with {@code order}, along the low-resolution axis with {@code orderZ}).
+   *
+   * @param isSeg resample a label map (one-hot per label) instead of intensities
+   * @param order spline order in-plane (or everywhere when not separate-z)
+   * @param orderZ spline order along the low-resolution axis when separate-z
+   * @param forceSeparateZ true/false forces separate-z on/off; empty = decide from the anisotropy of the
+   *     spacings ({@code null} in plans.json). NB: when the key is absent nnU-Net uses the function's default,
+   *     False, not null.
+   * @param separateZAnisotropyThreshold max/min spacing ratio above which separate-z is used (default 3)
+   */
+  record Spline(boolean isSeg, int order, int orderZ, Optional<Boolean> forceSeparateZ,
+      double separateZAnisotropyThreshold) implements Resampling {
+    public static final String NAME = "resample_data_or_seg_to_shape";
+
+    public Spline {
+      Objects.requireNonNull(forceSeparateZ, "forceSeparateZ == null");
+    }
+
+    @Override
+    public String functionName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean isSupported() {
+      return true;
+    }
+
+    // The keyword arguments of resample_data_or_seg_to_shape, in signature order.
+    private static final List<String> KWARGS =
+        List.of("is_seg", "order", "order_z", "force_separate_z", "separate_z_anisotropy_threshold");
+
+    static Spline parse(JsonCursor kwargs) throws ModelFormatException {
+      for (String key : kwargs.object().keySet()) {
+        if (!KWARGS.contains(key)) {
+          throw kwargs.field(key).failAlways("not an argument of " + NAME + " (nnU-Net would fail too); expected one of "
+              + String.join(", ", KWARGS));
+        }
+      }
+      // Missing keys take the function's defaults (note force_separate_z: False); an explicit null
+      // force_separate_z means "decide from the spacings".
+      JsonCursor isSeg = kwargs.field("is_seg");
+      JsonCursor separate = kwargs.field("force_separate_z");
+      JsonCursor threshold = kwargs.field("separate_z_anisotropy_threshold");
+      boolean seg = !isSeg.isMissing() && isSeg.bool();
+      int order = splineOrder(kwargs.field("order"), 3);
+      int orderZ = splineOrder(kwargs.field("order_z"), 0);
+      Optional<Boolean> force = separate.isMissing() ? Optional.of(false)
+          : separate.isAbsent() ? Optional.empty() : Optional.of(separate.bool());
+      double t = threshold.isMissing() ? 3.0 : threshold.number();
+      if (!(t > 0) || Double.isInfinite(t)) throw threshold.fail("must be a finite number > 0, got " + t);
+      return new Spline(seg, order, orderZ, force, t);
+    }
+
+    private static int splineOrder(JsonCursor c, int defaultValue) throws ModelFormatException {
+      if (c.isMissing()) return defaultValue;
+      int v = c.integer();
+      if (v < 0 || v > 5) throw c.fail("spline order must be 0..5, got " + v);
+      return v;
+    }
+  }
+
+  /** {@code no_resampling_hack}: the data is used at its original spacing. */
+  record NoResampling() implements Resampling {
+    public static final String NAME = "no_resampling_hack";
+
+    @Override
+    public String functionName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean isSupported() {
+      return true;
+    }
+  }
+
+  /**
+   * {@code resample_torch_fornnunet} (plans from the {@code *_torchres} planners). Parsed, but not implemented
+   * yet; {@link Configuration#requireSupportedResampling()} reports it.
+   *
+   * @param kwargs its keyword arguments as written (e.g. is_seg, force_separate_z, memefficient_seg_resampling)
+   */
+  record Torch(JsonObject kwargs) implements Resampling {
+    public static final String NAME = "resample_torch_fornnunet";
+
+    public Torch {
+      kwargs = kwargs.deepCopy();
+    }
+
+    /** A copy of the keyword arguments. */
+    @Override
+    public JsonObject kwargs() {
+      return kwargs.deepCopy();
+    }
+
+    @Override
+    public String functionName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean isSupported() {
+      return false;
+    }
+  }
+
+  /** Parses a function name and its (required) kwargs object. */
+  static Resampling parse(JsonCursor fn, JsonCursor kwargs, Consumer<String> warnings) throws ModelFormatException {
+    String name = fn.string();
+    JsonObject kw = kwargs.object();
+    switch (name) {
+      case Spline.NAME:
+        return Spline.parse(kwargs);
+      case NoResampling.NAME:
+        if (kw.size() > 0) {
+          warnings.accept(kwargs.source() + ": " + kwargs.path() + ": ignored, " + NoResampling.NAME
+              + " takes no arguments");
+        }
+        return new NoResampling();
+      case Torch.NAME:
+        return new Torch(kw);
+      default:
+        throw fn.fail("unknown resampling function \"" + name + "\"; known: " + Spline.NAME + ", "
+            + NoResampling.NAME + ", " + Torch.NAME);
+    }
+  }
+}

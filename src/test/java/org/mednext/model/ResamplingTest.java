@@ -1,0 +1,77 @@
+package org.mednext.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** {@link Resampling}: the three supported names, defaults of missing kwargs and the error paths. */
+class ResamplingTest {
+
+  private final TestResources.Warnings warnings = new TestResources.Warnings();
+
+  @Test
+  void missingKwargsTakeTheFunctionsDefaultsNotNull() throws ModelFormatException {
+    // resample_data_or_seg_to_shape(..., is_seg=False, order=3, order_z=0, force_separate_z=False, threshold=3)
+    assertEquals(new Resampling.Spline(false, 3, 0, Optional.of(false), 3.0), parse("resample_data_or_seg_to_shape", "{}"));
+    assertEquals(new Resampling.Spline(true, 0, 1, Optional.empty(), 2.5), parse("resample_data_or_seg_to_shape",
+        "{\"is_seg\": true, \"order\": 0, \"order_z\": 1, \"force_separate_z\": null, \"separate_z_anisotropy_threshold\": 2.5}"));
+    assertEquals(Optional.of(true), ((Resampling.Spline) parse("resample_data_or_seg_to_shape",
+        "{\"force_separate_z\": true}")).forceSeparateZ());
+  }
+
+  @Test
+  void parsesNoResamplingAndWarnsAboutItsArguments() throws ModelFormatException {
+    Resampling r = parse("no_resampling_hack", "{}");
+    assertEquals(new Resampling.NoResampling(), r);
+    assertTrue(r.isSupported());
+    assertEquals(List.of(), warnings.messages);
+    parse("no_resampling_hack", "{\"order\": 1}");
+    assertEquals(List.of("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs: ignored, no_resampling_hack"
+        + " takes no arguments"), warnings.messages);
+  }
+
+  @Test
+  void parsesTorchResamplingAsUnsupportedKeepingItsKwargs() throws ModelFormatException {
+    Resampling r = parse("resample_torch_fornnunet", "{\"is_seg\": false, \"memefficient_seg_resampling\": true}");
+    assertFalse(r.isSupported());
+    assertEquals("resample_torch_fornnunet", r.functionName());
+    JsonObject kw = ((Resampling.Torch) r).kwargs();
+    assertTrue(kw.get("memefficient_seg_resampling").getAsBoolean());
+    kw.addProperty("changed", 1);
+    assertFalse(((Resampling.Torch) r).kwargs().has("changed"), "kwargs are copied out");
+  }
+
+  @Test
+  void rejectsUnknownFunctionsAndArguments() {
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data: unknown resampling function \"my_fn\"; known:"
+        + " resample_data_or_seg_to_shape, no_resampling_hack, resample_torch_fornnunet", error("my_fn", "{}"));
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs.mode: not an argument of"
+        + " resample_data_or_seg_to_shape (nnU-Net would fail too); expected one of is_seg, order, order_z,"
+        + " force_separate_z, separate_z_anisotropy_threshold", error("resample_data_or_seg_to_shape", "{\"mode\": 1}"));
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs.order: spline order must be 0..5, got 7",
+        error("resample_data_or_seg_to_shape", "{\"order\": 7}"));
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs.force_separate_z: expected true or"
+        + " false, got \"auto\"", error("resample_data_or_seg_to_shape", "{\"force_separate_z\": \"auto\"}"));
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs.separate_z_anisotropy_threshold: must"
+        + " be a finite number > 0, got 0.0", error("resample_data_or_seg_to_shape", "{\"separate_z_anisotropy_threshold\": 0}"));
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs: expected an object, got null",
+        error("resample_data_or_seg_to_shape", "null"));
+  }
+
+  private Resampling parse(String fn, String kwargs) throws ModelFormatException {
+    JsonObject o = TestResources.json("plans_base.json");
+    ConfigurationTest.config(o).addProperty("resampling_fn_data", fn);
+    ConfigurationTest.config(o).add("resampling_fn_data_kwargs", TestResources.parse(kwargs));
+    return Plans.parse(o.toString(), "plans.json", warnings).configuration("3d_fullres").resamplingData();
+  }
+
+  private String error(String fn, String kwargs) {
+    return assertThrows(ModelFormatException.class, () -> parse(fn, kwargs)).getMessage();
+  }
+}
