@@ -1,0 +1,74 @@
+package org.mednext.predict;
+
+import org.mednext.util.Checks;
+
+/**
+ * Zero padding of a preprocessed volume to at least the patch size, as nnU-Net's {@code pad_nd_image}: an axis
+ * shorter than the patch gets {@code diff / 2} zeros before and the rest after; longer axes are left alone.
+ */
+final class Padding {
+
+  private final int[] shape;
+  private final int[] padded;
+  private final int[] before;
+
+  private Padding(int[] shape, int[] padded, int[] before) {
+    this.shape = shape;
+    this.padded = padded;
+    this.before = before;
+  }
+
+  static Padding toAtLeast(int[] shape, int[] patch) {
+    Checks.argument(shape.length == patch.length, "shape and patch differ in dimensions");
+    int[] padded = new int[shape.length];
+    int[] before = new int[shape.length];
+    for (int d = 0; d < shape.length; d++) {
+      int diff = Math.max(0, patch[d] - shape[d]);
+      padded[d] = shape[d] + diff;
+      before[d] = diff / 2;
+    }
+    return new Padding(shape.clone(), padded, before);
+  }
+
+  int[] paddedShape() {
+    return padded.clone();
+  }
+
+  int paddedVoxels() {
+    return padded[0] * padded[1] * padded[2];
+  }
+
+  boolean isIdentity() {
+    return java.util.Arrays.equals(shape, padded);
+  }
+
+  float[][] pad(float[][] channels) {
+    if (isIdentity()) return channels;
+    float[][] out = new float[channels.length][paddedVoxels()];
+    for (int c = 0; c < channels.length; c++) {
+      for (int a = 0; a < shape[0]; a++) {
+        for (int b = 0; b < shape[1]; b++) {
+          int src = (a * shape[1] + b) * shape[2];
+          int dst = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
+          System.arraycopy(channels[c], src, out[c], dst, shape[2]);
+        }
+      }
+    }
+    return out;
+  }
+
+  short[][] unpad(short[][] channels) {
+    if (isIdentity()) return channels;
+    short[][] out = new short[channels.length][shape[0] * shape[1] * shape[2]];
+    for (int c = 0; c < channels.length; c++) {
+      for (int a = 0; a < shape[0]; a++) {
+        for (int b = 0; b < shape[1]; b++) {
+          int dst = (a * shape[1] + b) * shape[2];
+          int src = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
+          System.arraycopy(channels[c], src, out[c], dst, shape[2]);
+        }
+      }
+    }
+    return out;
+  }
+}

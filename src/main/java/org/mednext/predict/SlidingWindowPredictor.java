@@ -1,0 +1,225 @@
+package org.mednext.predict;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.mednext.engine.Engines;
+import org.mednext.net.MedNeXt;
+import org.mednext.task.Progress;
+import org.mednext.util.Checks;
+import org.mednext.util.Half;
+
+/**
+ * nnU-Net's sliding-window prediction on a preprocessed volume (§C.2-C.6 of the pipeline spec): pad to at least
+ * the patch size, tile with Gaussian weighting, mirror test-time augmentation averaged on logits, accumulate in
+ * fp16 exactly as nnU-Net does on the CPU ({@code acc = fp16(acc + logits * gaussian)}, {@code w = fp16(w +
+ * gaussian)}, {@code acc = fp16(acc / w)}), then average folds in fp16. Works on arrays in nnU-Net's axis order
+ * (after transpose), one {@code float[]} per input channel, C order.
+ */
+public final class SlidingWindowPredictor {
+
+  private final List<MedNeXt> folds;
+  private final int[] patch;
+  private final double stepSize;
+  private final List<int[]> mirrors;
+  private final int threads;
+
+  /**
+   * @param folds one network per fold, all with the same configuration; predictions are averaged over them
+   * @param patch tile size (plans' {@code patch_size}), each divisible by 16
+   * @param stepSize tile step as a fraction of the patch, in (0, 1]
+   * @param mirrorAxes spatial axes (0..2) allowed for mirroring; empty for no test-time augmentation
+   * @param threads threads for the Java-side accumulation
+   */
+  public SlidingWindowPredictor(List<MedNeXt> folds, int[] patch, double stepSize, int[] mirrorAxes, int threads) {
+    Checks.argument(!folds.isEmpty(), "at least one fold is needed");
+    Checks.argument(patch.length == 3, "patch must be 3-D: %s", Arrays.toString(patch));
+    for (int p : patch) Checks.argument(p > 0 && p % 16 == 0, "patch size %s must be divisible by 16 (MedNeXt has 4 stride-2 levels)", Arrays.toString(patch));
+    Checks.argument(stepSize > 0 && stepSize <= 1, "step size must be in (0, 1], got %s", stepSize);
+    for (int a : mirrorAxes) Checks.argument(a >= 0 && a < 3, "mirror axis %d is not a spatial axis 0..2", a);
+    this.folds = List.copyOf(folds);
+    this.patch = patch.clone();
+    this.stepSize = stepSize;
+    this.mirrors = MirrorAxes.combinations(mirrorAxes);
+    this.threads = Math.max(1, threads);
+  }
+
+  /** Network evaluations per tile (1 + mirror combinations). */
+  public int passesPerTile() {
+    return 1 + mirrors.size();
+  }
+
+  /**
+   * Weighted-mean logits of every class, as fp16 bits, in the data's shape.
+   *
+   * @param data one array per input channel, C order, shape {@code shape}
+   * @return one fp16 array per class
+   */
+  public short[][] predict(float[][] data, int[] shape, Progress progress) {
+    Checks.argument(shape.length == 3, "shape must be 3-D");
+    int voxels = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
+    for (float[] c : data) Checks.argument(c.length == voxels, "channel has %d values, shape %s needs %d", c.length, Arrays.toString(shape), voxels);
+    Padding padding = Padding.toAtLeast(shape, patch);
+    float[][] padded = padding.pad(data);
+    int[] size = padding.paddedShape();
+    TileGrid grid = TileGrid.of(size, patch, stepSize);
+    short[] gaussian = GaussianImportanceMap.compute(patch);
+    short[] weights = weightSum(grid, size, gaussian);
+    short[][] total = null;
+    long steps = (long) grid.size() * folds.size();
+    progress.start(String.format(Locale.ROOT, "predicting %d tiles x %d passes x %d fold(s)", grid.size(), passesPerTile(), folds.size()), steps);
+    long done = 0;
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    try (NDManager manager = Engines.pytorch().newBaseManager(folds.get(0).device())) {
+      float[] gaussianValues = new float[gaussian.length];
+      for (int i = 0; i < gaussian.length; i++) gaussianValues[i] = Half.toFloat(gaussian[i]);
+      NDArray gaussianArray = manager.create(gaussianValues, new Shape(1, patch[0], patch[1], patch[2]));
+      for (MedNeXt net : folds) {
+        net.setAllHeads(false);
+        short[][] acc = null;
+        for (int[] start : grid.tiles()) {
+          progress.checkCancelled();
+          float[] logits = predictTile(net, manager, tile(padded, size, start), gaussianArray);
+          if (acc == null) acc = new short[logits.length / patchVoxels()][padding.paddedVoxels()];
+          accumulate(acc, logits, size, start, pool);
+          progress.update(++done);
+        }
+        divide(acc, weights, pool);
+        total = total == null ? acc : addFold(total, acc, pool);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    if (folds.size() > 1) divideByCount(total, folds.size(), pool());
+    checkFinite(total);
+    return padding.unpad(total);
+  }
+
+  private ForkJoinPool pool() {
+    return ForkJoinPool.commonPool();
+  }
+
+  private int patchVoxels() {
+    return patch[0] * patch[1] * patch[2];
+  }
+
+  /** One tile's logits (classes x patch voxels), mirror-averaged and multiplied by the Gaussian, float32. */
+  private float[] predictTile(MedNeXt net, NDManager manager, float[][] tile, NDArray gaussian) {
+    try (NDManager m = manager.newSubManager()) {
+      int c = tile.length;
+      float[] flat = new float[c * patchVoxels()];
+      for (int i = 0; i < c; i++) System.arraycopy(tile[i], 0, flat, i * patchVoxels(), patchVoxels());
+      NDArray x = m.create(flat, new Shape(1, c, patch[0], patch[1], patch[2]));
+      NDArray sum = net.predict(x).get(0);
+      sum.attach(m);
+      for (int[] axes : mirrors) {
+        int[] dims = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) dims[i] = axes[i] + 2;
+        NDArray flipped = x.flip(dims);
+        NDList out = net.predict(flipped);
+        out.attach(m);
+        sum.addi(out.get(0).flip(dims));
+      }
+      if (!mirrors.isEmpty()) sum.divi(mirrors.size() + 1);
+      return sum.get(0).muli(gaussian).toFloatArray();
+    }
+  }
+
+  private float[][] tile(float[][] padded, int[] size, int[] start) {
+    float[][] out = new float[padded.length][patchVoxels()];
+    for (int ch = 0; ch < padded.length; ch++) {
+      int o = 0;
+      for (int a = 0; a < patch[0]; a++) {
+        for (int b = 0; b < patch[1]; b++) {
+          int src = ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2];
+          System.arraycopy(padded[ch], src, out[ch], o, patch[2]);
+          o += patch[2];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** acc[k][tile voxel] = fp16(acc + logits): torch adds the float32 product to the fp16 accumulator. */
+  private void accumulate(short[][] acc, float[] logits, int[] size, int[] start, ForkJoinPool pool) {
+    run(pool, acc.length, k -> {
+      short[] a = acc[k];
+      int o = k * patchVoxels();
+      for (int i = 0; i < patch[0]; i++) {
+        for (int j = 0; j < patch[1]; j++) {
+          int dst = ((start[0] + i) * size[1] + start[1] + j) * size[2] + start[2];
+          for (int l = 0; l < patch[2]; l++, o++, dst++) a[dst] = Half.fromFloat(Half.toFloat(a[dst]) + logits[o]);
+        }
+      }
+    });
+  }
+
+  /** Sum of the Gaussian over all tiles, in fp16 as nnU-Net's {@code n_predictions}. */
+  private short[] weightSum(TileGrid grid, int[] size, short[] gaussian) {
+    short[] w = new short[size[0] * size[1] * size[2]];
+    for (int[] start : grid.tiles()) {
+      int o = 0;
+      for (int i = 0; i < patch[0]; i++) {
+        for (int j = 0; j < patch[1]; j++) {
+          int dst = ((start[0] + i) * size[1] + start[1] + j) * size[2] + start[2];
+          for (int l = 0; l < patch[2]; l++, o++, dst++) w[dst] = Half.add(w[dst], gaussian[o]);
+        }
+      }
+    }
+    return w;
+  }
+
+  private static void divide(short[][] acc, short[] weights, ForkJoinPool pool) {
+    run(pool, acc.length, k -> {
+      short[] a = acc[k];
+      for (int i = 0; i < a.length; i++) a[i] = Half.fromFloat(Half.toFloat(a[i]) / Half.toFloat(weights[i]));
+    });
+  }
+
+  private static short[][] addFold(short[][] total, short[][] fold, ForkJoinPool pool) {
+    run(pool, total.length, k -> {
+      short[] t = total[k];
+      short[] f = fold[k];
+      for (int i = 0; i < t.length; i++) t[i] = Half.add(t[i], f[i]);
+    });
+    return total;
+  }
+
+  private static void divideByCount(short[][] total, int n, ForkJoinPool pool) {
+    run(pool, total.length, k -> {
+      short[] t = total[k];
+      for (int i = 0; i < t.length; i++) t[i] = Half.fromFloat(Half.toFloat(t[i]) / n);
+    });
+  }
+
+  private static void checkFinite(short[][] logits) {
+    for (short[] c : logits) {
+      for (short h : c) {
+        if ((h & 0x7c00) == 0x7c00) {
+          throw new IllegalStateException("the aggregated logits overflow fp16 (inf/NaN), as nnU-Net would report: "
+              + "the network's logits are too large for fp16 accumulation");
+        }
+      }
+    }
+  }
+
+  private static void run(ForkJoinPool pool, int n, java.util.function.IntConsumer body) {
+    try {
+      pool.submit(() -> IntStream.range(0, n).parallel().forEach(body)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(cause);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Progress reporting and cooperative cancellation shared by prediction, training and the front ends. */
+package org.mednext.task;
