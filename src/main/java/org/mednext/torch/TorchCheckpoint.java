@@ -3,6 +3,7 @@ package org.mednext.torch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.mednext.util.AtomicFiles;
 import org.mednext.util.Checks;
 
 /**

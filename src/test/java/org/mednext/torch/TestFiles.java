@@ -17,9 +17,12 @@ final class TestFiles {
 
   private TestFiles() {}
 
-  /** A file under src/test/resources/org/mednext/torch/. */
+  /**
+   * A file under src/test/resources/org/mednext/torch/, or, for the parity fixtures ({@code tiny_*}), under the
+   * project's shared copy src/test/resources/fixtures/mednext_v2/.
+   */
   static Path resource(String name) {
-    URL url = TestFiles.class.getResource(name);
+    URL url = TestFiles.class.getResource(name.startsWith("tiny_") ? "/fixtures/mednext_v2/" + name : name);
     if (url == null) throw new IllegalStateException("missing test resource org/mednext/torch/" + name);
     try {
       return Paths.get(url.toURI());

@@ -1,4 +1,4 @@
-package org.mednext.torch;
+package org.mednext.util;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,10 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Writes a file through a temporary file in the same folder and a final rename, so no half file ever appears. */
-final class AtomicFiles {
+public final class AtomicFiles {
 
   /** What writes the content. */
-  interface Body {
+  public interface Body {
     void writeTo(OutputStream out) throws IOException;
   }
 
@@ -25,7 +25,7 @@ final class AtomicFiles {
    * Writes {@code target} with {@code body}. On any failure the temporary file is deleted and an existing
    * {@code target} is left as it was.
    */
-  static void write(Path target, Body body) throws IOException {
+  public static void write(Path target, Body body) throws IOException {
     Path abs = target.toAbsolutePath();
     Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
     try {

@@ -1,5 +1,7 @@
 package org.mednext.torch;
 
+import org.mednext.util.AtomicFiles;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link AtomicFiles} and {@link TorchCheckpoint#write}: failures leave no partial file and clobber nothing. */
-class AtomicFilesTest {
+class AtomicWriteTest {
 
   @TempDir Path tmp;
 
