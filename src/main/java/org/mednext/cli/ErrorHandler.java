@@ -1,0 +1,68 @@
+package org.mednext.cli;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import org.mednext.engine.EngineUnavailableException;
+import org.mednext.net.UnsupportedNetworkException;
+import org.mednext.task.CancelledException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Maps exceptions to exit codes and one readable line on stderr: bad input (files, arguments, unsupported
+ * networks, missing engine) is exit 2, anything else exit 1. {@code --verbose} adds the stack trace.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+  static final int BAD_INPUT = 2;
+  static final int INTERNAL = 1;
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean verbose = parsed.hasMatchedOption("--verbose")
+        || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
+    int code = isBadInput(ex) ? BAD_INPUT : INTERNAL;
+    if (ex instanceof CancelledException) {
+      err.println("mednext: cancelled; nothing was left half-written");
+      return 130;
+    }
+    String message = message(ex);
+    err.println(code == BAD_INPUT ? "mednext: error: " + message
+        : "mednext: internal error: " + message + (verbose ? "" : " (run with --verbose for details)"));
+    if (verbose) ex.printStackTrace(err);
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("mednext: error: " + ex.getMessage());
+    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+    return BAD_INPUT;
+  }
+
+  static boolean isBadInput(Throwable ex) {
+    return ex instanceof IOException || ex instanceof IllegalArgumentException
+        || ex instanceof UnsupportedNetworkException || ex instanceof EngineUnavailableException;
+  }
+
+  static String message(Throwable ex) {
+    if (ex instanceof NoSuchFileException e) return e.getFile() + ": no such file or folder";
+    if (ex instanceof AccessDeniedException e) return e.getFile() + ": permission denied";
+    if (ex instanceof FileNotFoundException && ex.getMessage() != null) return ex.getMessage();
+    if (ex instanceof OutOfMemoryError) {
+      return "out of memory; give Java more with MEDNEXT_JAVA_OPTS=-Xmx..g, or use a smaller --threads / patch";
+    }
+    String m = ex.getMessage();
+    return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+  }
+}

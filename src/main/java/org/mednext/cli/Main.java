@@ -1,0 +1,40 @@
+package org.mednext.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code mednext} command line. Exit codes: 0 success, 2 bad input (one line on stderr saying which file,
+ * what is wrong and what to do), 1 internal error. Only {@link #main} calls {@code System.exit}.
+ */
+@Command(name = "mednext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "MedNeXt-v2 segmentation, fine-tuning and model tools (the command line of MedNeXt for Fiji).",
+    subcommands = {InfoCommand.class, ForwardCommand.class, PredictCommand.class, TrainCommand.class,
+        DemoCommand.class, InstallFijiCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out).setErr(err);
+    ErrorHandler handler = new ErrorHandler();
+    cl.setExecutionExceptionHandler(handler);
+    cl.setParameterExceptionHandler(handler);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl.execute(args);
+  }
+
+  /** Version from the jar manifest, or "development". */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"MedNeXt for Fiji " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
