@@ -23,65 +23,75 @@ final class Float32Stats {
 
   /** numpy's {@code a[off:off+n].sum()} for float32 (the reduction adds the pairwise sum to an initial 0). */
   static float sum(float[] a, int off, int n, int threads) {
-    if (threads <= 1 || n <= SEQUENTIAL) return 0.0f + pairwise(a, off, n);
+    return sum(a, off, n, false, 0f, threads);
+  }
+
+  /**
+   * The sum of {@code a[i]}, or with {@code squares} of the float32 squares {@code (a[i] - mean)^2}
+   * (numpy's {@code x = arr - mean; x = x * x; x.sum()} without the temporary array).
+   */
+  private static float sum(float[] a, int off, int n, boolean squares, float mean, int threads) {
+    if (threads <= 1 || n <= SEQUENTIAL) return 0.0f + pairwise(a, off, n, squares, mean);
     int leaves = countLeaves(n);
     float[] partial = new float[leaves];
     int[][] ranges = new int[leaves][];
     collectLeaves(off, n, ranges, new int[1]);
-    Parallel.forEach(leaves, threads, k -> partial[k] = pairwise(a, ranges[k][0], ranges[k][1]));
+    Parallel.forEach(leaves, threads, k -> partial[k] = pairwise(a, ranges[k][0], ranges[k][1], squares, mean));
     return 0.0f + combine(n, partial, new int[1]);
   }
 
   /** {mean, std} of {@code a[0..n)} as numpy's {@code a.mean()}, {@code a.std()}; NaN for n == 0. */
   static float[] meanStd(float[] a, int n, int threads) {
     if (n == 0) return new float[] {Float.NaN, Float.NaN};
-    float mean = (float) ((double) sum(a, 0, n, threads) / n);
-    // numpy: x = arr - mean (float32), x = x * x (float32), then the same summation
-    float[] sq = new float[n];
-    int chunk = Parallel.chunkSize(n, threads, 1 << 16);
-    Parallel.forEach((n + chunk - 1) / chunk, threads, k -> {
-      for (int i = k * chunk, end = Math.min(n, i + chunk); i < end; i++) {
-        float d = a[i] - mean;
-        sq[i] = d * d;
-      }
-    });
-    float var = (float) ((double) sum(sq, 0, n, threads) / n);
+    float mean = (float) ((double) sum(a, 0, n, false, 0f, threads) / n);
+    float var = (float) ((double) sum(a, 0, n, true, mean, threads) / n);
     return new float[] {mean, (float) Math.sqrt(var)};
   }
 
   /** numpy's float32 {@code pairwise_sum} of {@code a[off..off+n)}. */
   static float pairwise(float[] a, int off, int n) {
+    return pairwise(a, off, n, false, 0f);
+  }
+
+  /** One value of the summed sequence: {@code a[i]}, or its squared float32 deviation from {@code mean}. */
+  private static float value(float[] a, int i, boolean squares, float mean) {
+    if (!squares) return a[i];
+    float d = a[i] - mean;
+    return d * d;
+  }
+
+  private static float pairwise(float[] a, int off, int n, boolean squares, float mean) {
     if (n < 8) {
       float res = -0.0f; // numpy starts at -0.0 so that a sum of -0.0 stays -0.0
-      for (int i = 0; i < n; i++) res += a[off + i];
+      for (int i = 0; i < n; i++) res += value(a, off + i, squares, mean);
       return res;
     }
     if (n <= BLOCK) {
-      float r0 = a[off];
-      float r1 = a[off + 1];
-      float r2 = a[off + 2];
-      float r3 = a[off + 3];
-      float r4 = a[off + 4];
-      float r5 = a[off + 5];
-      float r6 = a[off + 6];
-      float r7 = a[off + 7];
+      float r0 = value(a, off, squares, mean);
+      float r1 = value(a, off + 1, squares, mean);
+      float r2 = value(a, off + 2, squares, mean);
+      float r3 = value(a, off + 3, squares, mean);
+      float r4 = value(a, off + 4, squares, mean);
+      float r5 = value(a, off + 5, squares, mean);
+      float r6 = value(a, off + 6, squares, mean);
+      float r7 = value(a, off + 7, squares, mean);
       int i = 8;
       for (int end = n - n % 8; i < end; i += 8) {
-        r0 += a[off + i];
-        r1 += a[off + i + 1];
-        r2 += a[off + i + 2];
-        r3 += a[off + i + 3];
-        r4 += a[off + i + 4];
-        r5 += a[off + i + 5];
-        r6 += a[off + i + 6];
-        r7 += a[off + i + 7];
+        r0 += value(a, off + i, squares, mean);
+        r1 += value(a, off + i + 1, squares, mean);
+        r2 += value(a, off + i + 2, squares, mean);
+        r3 += value(a, off + i + 3, squares, mean);
+        r4 += value(a, off + i + 4, squares, mean);
+        r5 += value(a, off + i + 5, squares, mean);
+        r6 += value(a, off + i + 6, squares, mean);
+        r7 += value(a, off + i + 7, squares, mean);
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-      for (; i < n; i++) res += a[off + i];
+      for (; i < n; i++) res += value(a, off + i, squares, mean);
       return res;
     }
     int n2 = half(n);
-    return pairwise(a, off, n2) + pairwise(a, off + n2, n - n2);
+    return pairwise(a, off, n2, squares, mean) + pairwise(a, off + n2, n - n2, squares, mean);
   }
 
   /** numpy's split point: half, rounded down to a multiple of 8. */
