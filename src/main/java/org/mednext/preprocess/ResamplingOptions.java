@@ -1,0 +1,70 @@
+package org.mednext.preprocess;
+
+import org.mednext.util.Checks;
+
+/**
+ * The keyword arguments of nnU-Net's {@code resample_data_or_seg_to_shape} (the plans'
+ * {@code resampling_fn_*_kwargs}) plus the precision of the stored result.
+ *
+ * @param order spline order in-plane (and on every axis without separate z): 0, 1 or 3
+ * @param orderZ order along the separately resampled axis: 0 (nearest) or 1 (linear)
+ * @param separateZ the plans' {@code force_separate_z} ({@code null} = {@link SeparateZ#AUTO})
+ * @param precision how computed values are stored: nnU-Net's output array has the input's dtype, float32 for
+ *     images, float16 for the logits it resamples at export
+ */
+public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, Precision precision) {
+
+  /** nnU-Net's {@code force_separate_z}. */
+  public enum SeparateZ {
+    /** {@code None}: decide from the spacings (anisotropy above {@link Resampling#ANISO_THRESHOLD}). */
+    AUTO,
+    /** {@code True}: always, along the axis of the largest current spacing (unless that is a tie). */
+    FORCE_ON,
+    /** {@code False}: never. */
+    FORCE_OFF;
+
+    /** The value for a plans entry: {@code null} is {@link #AUTO}. */
+    public static SeparateZ fromPlans(Boolean forceSeparateZ) {
+      return forceSeparateZ == null ? AUTO : forceSeparateZ ? FORCE_ON : FORCE_OFF;
+    }
+  }
+
+  /** Storage precision of resampled values. */
+  public enum Precision {
+    /** Round each float64 result to float32. */
+    FLOAT32,
+    /** Round each float64 result to float16 (once, nearest-even), kept in a {@code float}. */
+    FLOAT16
+  }
+
+  /** Plans default for images ({@code resampling_fn_data_kwargs}): cubic, nearest along a separate z. */
+  public static final ResamplingOptions DATA = new ResamplingOptions(3, 0, SeparateZ.AUTO, Precision.FLOAT32);
+  /** Plans default for label maps ({@code resampling_fn_seg_kwargs}): linear per label, nearest along z. */
+  public static final ResamplingOptions SEGMENTATION =
+      new ResamplingOptions(1, 0, SeparateZ.AUTO, Precision.FLOAT32);
+  /**
+   * Plans default for logits at export ({@code resampling_fn_probabilities_kwargs}): linear, nearest along
+   * z, stored as float16 like nnU-Net's fp16 logits.
+   */
+  public static final ResamplingOptions LOGITS = new ResamplingOptions(1, 0, SeparateZ.AUTO, Precision.FLOAT16);
+
+  /** Validates the orders; {@code null} enums are rejected. */
+  public ResamplingOptions {
+    Checks.argument(order == 0 || order == 1 || order == 3,
+        "resampling order must be 0, 1 or 3 (nnU-Net uses 3 for images, 1 for labels and logits), got %d", order);
+    Checks.argument(orderZ == 0 || orderZ == 1,
+        "order_z must be 0 (nearest) or 1 (linear), got %d", orderZ);
+    Checks.notNull(separateZ, "separateZ");
+    Checks.notNull(precision, "precision");
+  }
+
+  /** Options from a plans entry's {@code order}, {@code order_z} and {@code force_separate_z}, stored as float32. */
+  public static ResamplingOptions fromPlans(int order, int orderZ, Boolean forceSeparateZ) {
+    return new ResamplingOptions(order, orderZ, SeparateZ.fromPlans(forceSeparateZ), Precision.FLOAT32);
+  }
+
+  /** These options with another storage precision. */
+  public ResamplingOptions withPrecision(Precision p) {
+    return new ResamplingOptions(order, orderZ, separateZ, p);
+  }
+}

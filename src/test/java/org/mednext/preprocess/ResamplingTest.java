@@ -1,0 +1,220 @@
+package org.mednext.preprocess;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mednext.preprocess.NpyTestFiles.Array;
+import org.mednext.preprocess.ResamplingOptions.Precision;
+import org.mednext.preprocess.ResamplingOptions.SeparateZ;
+
+/**
+ * {@link Resampling} against scipy: {@code resampling.npz} from tools/fixtures/make_resampling_fixtures.py
+ * (skimage resize = scipy zoom + clip, nnU-Net's separate-z path, resize_segmentation).
+ */
+class ResamplingTest {
+
+  private static Map<String, Array> ref;
+
+  @BeforeAll
+  static void load() throws IOException {
+    ref = NpyTestFiles.resourceNpz("resampling.npz");
+  }
+
+  private static TreeSet<String> cases(String prefix) {
+    TreeSet<String> names = new TreeSet<>();
+    for (String k : ref.keySet()) if (k.startsWith(prefix) && k.endsWith("_in")) names.add(k.substring(0, k.length() - 3));
+    assertFalse(names.isEmpty(), "no cases " + prefix);
+    return names;
+  }
+
+  private static double range(double[] v) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    return Math.max(1.0, hi - lo);
+  }
+
+  private static void assertClose(double[] expected, double[] actual, double tol, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      double e = expected[i];
+      double a = actual[i];
+      if (Math.abs(e - a) > tol) {
+        throw new AssertionError(String.format("%s: voxel %d expected %.17g but was %.17g (tolerance %.3g)", what, i, e, a, tol));
+      }
+    }
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) out[i] = v[i];
+    return out;
+  }
+
+  @Test
+  void resizeMatchesScipyZoomFollowedByClip() {
+    for (String c : cases("r")) {
+      Array in = ref.get(c + "_in");
+      double[] expected = ref.get(c + "_out").doubles();
+      int order = (int) ref.get(c + "_args").get(0);
+      int[] outShape = ref.get(c + "_out").shape();
+      double range = range(expected);
+      double[] actual = Resampling.resizeToDouble(in.floats(), in.shape(), outShape, order, 1);
+      // orders 0 and 1 sum the taps exactly as scipy does: bit-identical; order 3 is separable here
+      assertClose(expected, actual, order <= 1 ? 0 : 1e-12 * range, c + " (float64)");
+      float[] stored = Resampling.resize(in.floats(), in.shape(), outShape, order, 3);
+      assertClose(expected, toDouble(stored), 1e-6 * range, c + " (float32)");
+    }
+  }
+
+  /** args = [order, order_z, force (-1 None, 0 False, 1 True), fp16, current spacing x3, new spacing x3]. */
+  private static ResamplingOptions options(double[] args) {
+    Boolean force = args[2] < 0 ? null : args[2] > 0;
+    ResamplingOptions o = ResamplingOptions.fromPlans((int) args[0], (int) args[1], force);
+    return args[3] > 0 ? o.withPrecision(Precision.FLOAT16) : o;
+  }
+
+  @Test
+  void resampleMatchesNnUnetDataPath() {
+    for (String c : cases("d")) {
+      Array in = ref.get(c + "_in");
+      double[] expected = ref.get(c + "_out").doubles();
+      double[] args = ref.get(c + "_args").doubles();
+      int[] outShape = ref.get(c + "_out").shape();
+      double[] cur = Arrays.copyOfRange(args, 4, 7);
+      double[] nu = Arrays.copyOfRange(args, 7, 10);
+      double range = range(expected);
+      double[] actual = Resampling.resampleToDouble(in.floats(), in.shape(), outShape, cur, nu, options(args), 2);
+      assertClose(expected, actual, args[0] <= 1 ? 0 : 1e-12 * range, c + " (float64)");
+      float[] stored = Resampling.resample(in.floats(), in.shape(), outShape, cur, nu, options(args), 1);
+      assertClose(expected, toDouble(stored), 1e-6 * range, c + " (float32)");
+    }
+  }
+
+  @Test
+  void logitsAreResampledAndStoredAsFloat16() {
+    for (String c : cases("h")) {
+      Array in = ref.get(c + "_in");
+      float[] expected = ref.get(c + "_out").floats();
+      double[] args = ref.get(c + "_args").doubles();
+      float[] actual = Resampling.resample(in.floats(), in.shape(), ref.get(c + "_out").shape(),
+          Arrays.copyOfRange(args, 4, 7), Arrays.copyOfRange(args, 7, 10), options(args), 2);
+      assertArrayEquals(expected, actual, c);
+    }
+  }
+
+  @Test
+  void labelsMatchResizeSegmentation() {
+    for (String c : cases("s")) {
+      Array in = ref.get(c + "_in");
+      short[] expected = ref.get(c + "_out").shorts();
+      double[] args = ref.get(c + "_args").doubles();
+      short[] actual = Resampling.resampleLabels(in.shorts(), in.shape(), ref.get(c + "_out").shape(),
+          Arrays.copyOfRange(args, 4, 7), Arrays.copyOfRange(args, 7, 10), options(args), 2);
+      assertArrayEquals(expected, actual, c);
+    }
+  }
+
+  @Test
+  void targetShapeRoundsHalfToEven() {
+    // 177 / 6 = 29.5 -> 30, 171 / 6 = 28.5 -> 28, 3 / 3.5 * 101 = 86.57 -> 87
+    assertArrayEquals(new int[] {30, 28, 87},
+        Resampling.targetShape(new int[] {177, 171, 101}, new double[] {1, 1, 3}, new double[] {6, 6, 3.5}));
+    // the CT fixture: (122, 112, 101) at 3 mm to (4, 2.5, 3.5) is nnU-Net's preprocessed shape (92, 134, 87)
+    assertArrayEquals(new int[] {92, 134, 87},
+        Resampling.targetShape(new int[] {122, 112, 101}, new double[] {3, 3, 3}, new double[] {4, 2.5, 3.5}));
+  }
+
+  @Test
+  void targetShapeRejectsAnAxisThatWouldVanish() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Resampling.targetShape(new int[] {1, 4, 4}, new double[] {1, 1, 1}, new double[] {3, 1, 1}));
+    assertEquals("resampling axis 0 from spacing 1.0 to 3.0 gives 0.0 voxels instead of 1; check the target spacing",
+        e.getMessage());
+  }
+
+  @Test
+  void rejectsNonPositiveSpacing() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Resampling.targetShape(new int[] {2, 2, 2}, new double[] {1, 0, 1}, new double[] {1, 1, 1}));
+    assertEquals("spacing must be positive and finite, got [1.0, 0.0, 1.0]", e.getMessage());
+  }
+
+  @Test
+  void separateAxisFollowsNnUnetRules() {
+    double[] iso = {1, 1, 1};
+    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, new double[] {3.1, 1, 1}, iso));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, new double[] {3, 1, 1}, iso));
+    // the current spacing is tested first, then the new one
+    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, iso, new double[] {6, 1.5, 1.5}));
+    assertEquals(OptionalInt.of(2),
+        Resampling.separateAxis(SeparateZ.AUTO, new double[] {1, 1, 5}, new double[] {6, 1.5, 1.5}));
+    // ratio is largest / smallest, not largest / second largest; a tie for the largest disables it
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, new double[] {0.24, 1.25, 1.25}, iso));
+    assertEquals(OptionalInt.of(1), Resampling.separateAxis(SeparateZ.AUTO, new double[] {0.24, 1.25, 1.2}, iso));
+    // forced: the current spacing's largest axis, still subject to the tie rule
+    assertEquals(OptionalInt.of(2), Resampling.separateAxis(SeparateZ.FORCE_ON, new double[] {1, 1, 1.5}, iso));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.FORCE_ON, iso, new double[] {6, 1, 1}));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.FORCE_OFF, new double[] {9, 1, 1}, iso));
+  }
+
+  @Test
+  void resampleReturnsTheInputWhenShapesMatch() {
+    float[] in = new float[2 * 3 * 4];
+    assertSame(in, Resampling.resample(in, new int[] {2, 3, 4}, new int[] {2, 3, 4}, new double[] {1, 1, 1},
+        new double[] {2, 2, 2}, ResamplingOptions.DATA, 1));
+  }
+
+  @Test
+  void rejectsChannelOfWrongLength() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Resampling.resize(new float[5], new int[] {2, 3, 4}, new int[] {1, 1, 1}, 3, 1));
+    assertEquals("channel has 5 voxels but its shape [2, 3, 4] needs 24", e.getMessage());
+  }
+
+  @Test
+  void optionsRejectUnsupportedOrders() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(2, 0, null));
+    assertEquals("resampling order must be 0, 1 or 3 (nnU-Net uses 3 for images, 1 for labels and logits), got 2",
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(3, 3, null));
+  }
+
+  @Test
+  void resultDoesNotDependOnTheThreadCount() {
+    Random r = new Random(7);
+    int[] shape = {23, 31, 29};
+    float[] in = new float[23 * 31 * 29];
+    for (int i = 0; i < in.length; i++) in[i] = (float) r.nextGaussian();
+    short[] labels = new short[in.length];
+    for (int i = 0; i < in.length; i++) labels[i] = (short) (in[i] > 0.5 ? 2 : in[i] > -0.3 ? 1 : 0);
+    double[] iso = {1, 1, 1};
+    for (int[] out : new int[][] {{17, 40, 29}, {40, 12, 31}}) {
+      for (double[] nu : new double[][] {{0.8, 0.7, 1.0}, {4.5, 0.8, 0.9}, {0.9, 0.8, 4.0}, {0.8, 4.0, 0.9}}) {
+        for (ResamplingOptions o : new ResamplingOptions[] {ResamplingOptions.DATA, ResamplingOptions.LOGITS,
+            ResamplingOptions.fromPlans(3, 1, null)}) {
+          float[] one = Resampling.resample(in, shape, out, iso, nu, o, 1);
+          float[] three = Resampling.resample(in, shape, out, iso, nu, o, 3);
+          assertTrue(Arrays.equals(one, three), "threads changed the result for " + o + " to " + Arrays.toString(nu));
+        }
+        assertArrayEquals(Resampling.resampleLabels(labels, shape, out, iso, nu, ResamplingOptions.SEGMENTATION, 1),
+            Resampling.resampleLabels(labels, shape, out, iso, nu, ResamplingOptions.SEGMENTATION, 3));
+      }
+    }
+  }
+}
