@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.mednext.engine.Engines;
+import org.mednext.torch.TensorData;
 import org.mednext.util.Checks;
 
 /**
@@ -93,6 +94,28 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       PointwiseConvolution head = addChildBlock("out_" + h, PointwiseConvolution.head(config.stageWidth(h), config.numClasses()));
       head.collectParameters("out_" + h + ".conv_out", table);
       heads.add(head);
+    }
+  }
+
+  /**
+   * The network a state dict describes (architecture inferred from its keys and shapes), with its weights.
+   *
+   * @throws UnsupportedNetworkException if the state dict is not a MedNeXt this code can build
+   */
+  public static MedNeXt fromStateDict(Map<String, TensorData> weights, Device device) {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    weights.forEach((k, t) -> shapes.put(k, t.shape()));
+    MedNeXtConfig config = ArchitectureInference.infer(shapes);
+    MedNeXt net = new MedNeXt(config, device);
+    try {
+      Map<String, float[]> values = new LinkedHashMap<>();
+      weights.forEach((k, t) -> values.put(k, t.toFloatArray()));
+      values.putIfAbsent("dummy_tensor", new float[] {1f}); // unused by the forward pass; absent in some exports
+      net.load(values);
+      return net;
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
     }
   }
 

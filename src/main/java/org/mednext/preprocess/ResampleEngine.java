@@ -1,5 +1,7 @@
 package org.mednext.preprocess;
 
+import org.mednext.util.Half;
+
 /**
  * Separable resampling of one 3-D channel (C order, axis 2 fastest) in two stages, holding at most the input,
  * the output and one double-precision intermediate:

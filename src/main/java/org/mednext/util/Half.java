@@ -39,7 +39,11 @@ public final class Half {
     int sign = (x >>> 16) & 0x8000;
     int exp = (x >>> 23) & 0xff;
     int mant = x & 0x7fffff;
-    if (exp == 0xff) return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+    if (exp == 0xff) {
+      if (mant == 0) return (short) (sign | 0x7c00);
+      int payload = mant >>> 13; // numpy keeps the top payload bits; a payload that vanishes becomes 1
+      return (short) (sign | 0x7c00 | (payload == 0 ? 1 : payload));
+    }
     int e = exp - 127 + 15; // rebias
     if (e >= 0x1f) return (short) (sign | 0x7c00);
     if (e <= 0) {
@@ -57,6 +61,34 @@ public final class Half {
     int rest = mant & 0x1fff;
     if (rest > 0x1000 || (rest == 0x1000 && (result & 1) != 0)) result++; // may carry into the exponent: correct
     return (short) (sign | result);
+  }
+
+  /**
+   * The fp16 nearest to {@code value}, rounded once (numpy's float64 -> float16 cast); rounding through
+   * {@code float} first would round twice and can differ.
+   */
+  public static short fromDouble(double value) {
+    if (Double.isNaN(value)) {
+      long bits = Double.doubleToRawLongBits(value);
+      int payload = (int) ((bits & 0x000f_ffff_ffff_ffffL) >>> 42);
+      return (short) (((int) (bits >>> 48) & 0x8000) | 0x7c00 | (payload == 0 ? 1 : payload));
+    }
+    int sign = (Double.doubleToRawLongBits(value) >>> 63) == 0 ? 0 : 0x8000;
+    double magnitude = Math.abs(value);
+    int exponent = Math.getExponent(magnitude);
+    if (exponent > 15) return (short) (sign | 0x7c00); // also infinity itself
+    if (exponent < -14) {
+      // subnormal range, units of 2^-24; rint rounds half to even, and 1024 is exactly the smallest normal
+      return (short) (sign | (int) Math.rint(magnitude * 0x1p24));
+    }
+    // 11 significant bits; a carry to 2048 moves into the exponent field (and from exponent 15 to infinity)
+    int significand = (int) Math.rint(Math.scalb(magnitude, 10 - exponent));
+    return (short) (sign | (((exponent + 15) << 10) + (significand - 1024)));
+  }
+
+  /** Rounds a double once to the nearest fp16 value and returns it as a float. */
+  public static float round(double value) {
+    return toFloat(fromDouble(value));
   }
 
   /** {@code fp16(float(a) + float(b))}: torch's fp16 addition on CPU. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mednext.preprocess.NpyTestFiles.Array;
+import org.mednext.util.Half;
 
 /**
  * {@link Half} against numpy's float16 casts: {@code half.npz} from tools/fixtures/make_preprocess_fixtures.py
