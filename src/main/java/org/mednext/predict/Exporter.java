@@ -1,0 +1,159 @@
+package org.mednext.predict;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.mednext.model.Labels;
+import org.mednext.preprocess.Cropping;
+import org.mednext.preprocess.PreprocessedCase;
+import org.mednext.preprocess.Resampling;
+import org.mednext.preprocess.ResamplingOptions;
+import org.mednext.preprocess.Transposition;
+import org.mednext.util.Half;
+
+/**
+ * From aggregated fp16 logits in preprocessed space back to the original image grid, as nnU-Net's
+ * {@code export_prediction_from_logits}: each class's logits resampled (linear, separate-z rule, computed in
+ * double, stored fp16) to the cropped grid; argmax (first maximum wins) or, for region models, sigmoid &gt; 0.5
+ * painted in {@code regions_class_order}; pasted into the uncropped grid; transposed back.
+ *
+ * <p>Without probabilities only one resampled class is held at a time, with a running maximum and argmax: memory
+ * O(voxels), not O(classes x voxels) - the many-class export that makes nnU-Net slow and memory-hungry.
+ */
+final class Exporter {
+
+  private final Labels labels;
+  private final ResamplingOptions resampling;
+  private final int threads;
+
+  /**
+   * @param resampling the plans' {@code resampling_fn_probabilities} settings, or null for no resampling
+   */
+  Exporter(Labels labels, ResamplingOptions resampling, int threads) {
+    this.labels = labels;
+    this.resampling = resampling == null ? null : resampling.withPrecision(ResamplingOptions.Precision.FLOAT16);
+    this.threads = threads;
+  }
+
+  /** The result in nnU-Net's original axis order (z, y, x of the file). */
+  record Result(short[] labels, int[] shape, float[][] probabilities) {}
+
+  Result export(short[][] logits, PreprocessedCase c, boolean withProbabilities) {
+    int[] cropShape = c.shapeAfterCropping();
+    int cropVoxels = cropShape[0] * cropShape[1] * cropShape[2];
+    short[] seg;
+    float[][] probs = null;
+    if (withProbabilities) {
+      float[][] resampled = new float[logits.length][];
+      for (int k = 0; k < logits.length; k++) resampled[k] = resample(logits[k], c);
+      probs = labels.hasRegions() ? sigmoid(resampled) : softmax(resampled);
+      seg = labels.hasRegions() ? paintRegions(probs, cropVoxels) : argmax(probs, cropVoxels);
+    } else if (labels.hasRegions()) {
+      seg = new short[cropVoxels];
+      List<Integer> order = labels.regionsClassOrder();
+      for (int k = 0; k < logits.length; k++) {
+        float[] p = sigmoid(resample(logits[k], c));
+        short value = (short) (int) order.get(k);
+        for (int i = 0; i < cropVoxels; i++) if (p[i] > 0.5f) seg[i] = value;
+      }
+    } else {
+      seg = new short[cropVoxels];
+      float[] max = resample(logits[0], c).clone();
+      for (int k = 1; k < logits.length; k++) {
+        float[] l = resample(logits[k], c);
+        short label = (short) k;
+        for (int i = 0; i < cropVoxels; i++) {
+          if (l[i] > max[i]) { // strict: the first maximum wins, as numpy's argmax
+            max[i] = l[i];
+            seg[i] = label;
+          }
+        }
+      }
+    }
+    int[] before = c.shapeBeforeCropping();
+    int[] back = Transposition.inverse(c.transposeForward());
+    short[] full = Cropping.uncrop(seg, c.boundingBox(), before, threads);
+    short[] original = Transposition.apply(full, before, back, threads);
+    int[] shape = Transposition.shape(before, back);
+    float[][] originalProbs = null;
+    if (probs != null) {
+      originalProbs = new float[probs.length][];
+      for (int k = 0; k < probs.length; k++) {
+        // outside the crop box: background certain for softmax models, nothing for region models
+        float fill = k == 0 && !labels.hasRegions() ? 1f : 0f;
+        float[] p = Cropping.uncrop(probs[k], c.boundingBox(), before, fill, threads);
+        probs[k] = null;
+        originalProbs[k] = Transposition.apply(p, before, back, threads);
+      }
+    }
+    return new Result(original, shape, originalProbs);
+  }
+
+  /** One class's logits on the cropped original grid, fp16 values in a float[]. */
+  private float[] resample(short[] logits, PreprocessedCase c) {
+    float[] values = new float[logits.length];
+    for (int i = 0; i < values.length; i++) values[i] = Half.toFloat(logits[i]);
+    if (resampling == null) return values;
+    return Resampling.resample(values, c.shape(), c.shapeAfterCropping(), c.targetSpacing(), c.spacing(), resampling, threads);
+  }
+
+  /** Softmax over classes in float32, per voxel (max-subtracted, as torch). */
+  private float[][] softmax(float[][] logits) {
+    int k = logits.length;
+    int n = logits[0].length;
+    float[][] out = new float[k][n];
+    IntStream.range(0, threads).parallel().forEach(t -> {
+      int from = (int) ((long) n * t / threads);
+      int to = (int) ((long) n * (t + 1) / threads);
+      float[] e = new float[k];
+      for (int i = from; i < to; i++) {
+        float max = logits[0][i];
+        for (int j = 1; j < k; j++) max = Math.max(max, logits[j][i]);
+        float sum = 0;
+        for (int j = 0; j < k; j++) {
+          e[j] = (float) Math.exp(logits[j][i] - max);
+          sum += e[j];
+        }
+        for (int j = 0; j < k; j++) out[j][i] = e[j] / sum;
+      }
+    });
+    return out;
+  }
+
+  private static float[][] sigmoid(float[][] logits) {
+    float[][] out = new float[logits.length][];
+    for (int k = 0; k < logits.length; k++) out[k] = sigmoid(logits[k]);
+    return out;
+  }
+
+  private static float[] sigmoid(float[] l) {
+    float[] out = new float[l.length];
+    for (int i = 0; i < l.length; i++) out[i] = (float) (1 / (1 + Math.exp(-(double) l[i])));
+    return out;
+  }
+
+  private static short[] argmax(float[][] p, int n) {
+    short[] seg = new short[n];
+    for (int i = 0; i < n; i++) {
+      float best = p[0][i];
+      int arg = 0;
+      for (int k = 1; k < p.length; k++) {
+        if (p[k][i] > best) {
+          best = p[k][i];
+          arg = k;
+        }
+      }
+      seg[i] = (short) arg;
+    }
+    return seg;
+  }
+
+  private short[] paintRegions(float[][] p, int n) {
+    short[] seg = new short[n];
+    List<Integer> order = labels.regionsClassOrder();
+    for (int k = 0; k < p.length; k++) {
+      short value = (short) (int) order.get(k);
+      for (int i = 0; i < n; i++) if (p[k][i] > 0.5f) seg[i] = value;
+    }
+    return seg;
+  }
+}

@@ -1,0 +1,28 @@
+package org.mednext.predict;
+
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Volume;
+import org.mednext.volume.VolumeArrays;
+
+/**
+ * The result of predicting one case, on the input's grid.
+ *
+ * @param labels label per voxel, (z, y, x) C order (the input image's memory order)
+ * @param shape (z, y, x)
+ * @param probabilities per class, same order and shape, or null when not requested; nnU-Net's npz layout
+ * @param times seconds spent per stage
+ */
+public record Prediction(short[] labels, int[] shape, float[][] probabilities, StageTimes times) {
+
+  /** Seconds per stage of one prediction. */
+  public record StageTimes(double preprocess, double predict, double export) {
+    public double total() {
+      return preprocess + predict + export;
+    }
+  }
+
+  /** The labels as a volume with the given (the input's) geometry: uint8 below 255 labels, else uint16. */
+  public Volume<?> labelVolume(Geometry geometry) {
+    return VolumeArrays.labels(labels, shape, geometry);
+  }
+}

@@ -1,0 +1,194 @@
+package org.mednext.predict;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.mednext.engine.Engines;
+import org.mednext.model.Configuration;
+import org.mednext.model.DatasetJson;
+import org.mednext.model.Fold;
+import org.mednext.model.ModelFolder;
+import org.mednext.model.ModelFormatException;
+import org.mednext.model.NnUnetCheckpoint;
+import org.mednext.net.MedNeXt;
+import org.mednext.net.MedNeXtConfig;
+import org.mednext.preprocess.PreprocessedCase;
+import org.mednext.preprocess.Preprocessor;
+import org.mednext.preprocess.ResamplingSettings;
+import org.mednext.task.Progress;
+import org.mednext.util.Checks;
+import org.mednext.volume.Volume;
+import org.mednext.volume.VolumeArrays;
+
+/**
+ * Predicts segmentations with an nnU-Net model folder of a MedNeXt network, the way {@code nnUNetv2_predict}
+ * does: preprocessing from the plans, sliding window with Gaussian weighting and mirroring, fold ensembling,
+ * export back to the input grid. Ready for use when {@link #open} returns; holds one network per fold; close it
+ * to free their native memory.
+ */
+public final class Predictor implements AutoCloseable {
+
+  private final ModelFolder model;
+  private final String configurationName;
+  private final Configuration configuration;
+  private final Preprocessor preprocessor;
+  private final List<MedNeXt> networks;
+  private final SlidingWindowPredictor slidingWindow;
+  private final Exporter exporter;
+  private final PredictorOptions options;
+  private final int[] mirrorAxes;
+
+  private Predictor(ModelFolder model, String configurationName, Configuration configuration, Preprocessor preprocessor,
+      List<MedNeXt> networks, int[] mirrorAxes, PredictorOptions options) {
+    this.model = model;
+    this.configurationName = configurationName;
+    this.configuration = configuration;
+    this.preprocessor = preprocessor;
+    this.networks = networks;
+    this.mirrorAxes = mirrorAxes;
+    this.options = options;
+    int[] patch = configuration.patchSizeArray();
+    this.slidingWindow = new SlidingWindowPredictor(networks, patch, options.stepSize(),
+        options.mirroring() ? mirrorAxes : new int[0], options.threads());
+    this.exporter = new Exporter(model.datasetJson().labels(),
+        ResamplingSettings.of(configuration.resamplingProbabilities()), options.threads());
+  }
+
+  /**
+   * Loads a model folder: dataset.json, plans.json and the checkpoint of every requested fold.
+   *
+   * @throws IOException for missing or malformed files, unsafe checkpoints, missing folds
+   * @throws IllegalArgumentException when the parts do not fit together (classes, channels, patch size)
+   */
+  public static Predictor open(Path folder, PredictorOptions options) throws IOException {
+    ModelFolder model = ModelFolder.open(folder);
+    List<Fold> folds = options.folds().isEmpty() ? model.folds(options.checkpointName()) : options.folds();
+    if (folds.isEmpty()) {
+      throw new ModelFormatException(folder + ": no fold_N folder holds " + options.checkpointName()
+          + " (pass -chk checkpoint_best.pth, or -f all for fold_all)");
+    }
+    Engines.setThreads(options.threads());
+    List<MedNeXt> nets = new ArrayList<>();
+    try {
+      String configurationName = null;
+      int[] mirror = {0, 1, 2};
+      MedNeXtConfig first = null;
+      for (Fold fold : folds) {
+        NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(model.checkpoint(fold, options.checkpointName()));
+        MedNeXt net = MedNeXt.fromStateDict(ckpt.weights(), options.device());
+        nets.add(net);
+        if (first == null) {
+          first = net.config();
+          configurationName = ckpt.configuration().or(model::configurationNameFromFolderName).orElse("3d_fullres");
+          mirror = ckpt.mirrorAxes().orElse(mirror);
+        } else {
+          Checks.argument(first.equals(net.config()), "fold %s's network (%s) differs from fold %s's (%s)",
+              fold.folderName(), net.config().describe(), folds.get(0).folderName(), first.describe());
+        }
+      }
+      Configuration configuration = model.configuration(configurationName);
+      check(model.datasetJson(), configuration, first, folder);
+      Preprocessor pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
+      return new Predictor(model, configurationName, configuration, pre, nets, mirror, options);
+    } catch (IOException | RuntimeException e) {
+      nets.forEach(MedNeXt::close);
+      throw e;
+    }
+  }
+
+  private static void check(DatasetJson dataset, Configuration configuration, MedNeXtConfig net, Path folder) {
+    int heads = dataset.labels().numSegmentationHeads();
+    Checks.argument(net.numClasses() == heads,
+        "%s: the checkpoint's network has %d outputs but dataset.json defines %d segmentation heads (labels %s)",
+        folder, net.numClasses(), heads, dataset.labels().outputLabelNames());
+    Checks.argument(net.inChannels() == dataset.numChannels(),
+        "%s: the checkpoint's network takes %d input channel(s) but dataset.json lists %d (%s)",
+        folder, net.inChannels(), dataset.numChannels(), dataset.channelNames());
+    for (int p : configuration.patchSizeArray()) {
+      Checks.argument(p % 16 == 0, "%s: patch size %s is not divisible by 16, which MedNeXt's 4 stride-2 levels need",
+          folder, configuration.patchSize());
+    }
+  }
+
+  /** The model folder. */
+  public ModelFolder model() {
+    return model;
+  }
+
+  /** The configuration name from the checkpoint (e.g. 3d_fullres). */
+  public String configurationName() {
+    return configurationName;
+  }
+
+  /** The network configuration (all folds share it). */
+  public MedNeXtConfig network() {
+    return networks.get(0).config();
+  }
+
+  /** Number of folds ensembled. */
+  public int foldCount() {
+    return networks.size();
+  }
+
+  /** Mirroring axes used (empty when test-time augmentation is off or disallowed). */
+  public int[] mirrorAxes() {
+    return options.mirroring() ? mirrorAxes.clone() : new int[0];
+  }
+
+  /** Number of input channels the model expects. */
+  public int channels() {
+    return preprocessor.channels();
+  }
+
+  /** Predicts a volume (x, y, z, c) with its geometry; the result lies on the volume's grid. */
+  public Prediction predict(Volume<?> image, Progress progress) {
+    Checks.argument(image.channels() == channels(), "the image has %d channel(s) but the model expects %d (%s)",
+        image.channels(), channels(), model.datasetJson().channelNames());
+    return predict(VolumeArrays.channels(image), VolumeArrays.shapeZyx(image),
+        image.geometry().spacingNnUnetOrder(), progress);
+  }
+
+  /**
+   * Predicts channels given as arrays in nnU-Net's axis order.
+   *
+   * @param channels one (z, y, x) C-order array per channel, not modified
+   * @param shape (z, y, x)
+   * @param spacing (z, y, x) in mm
+   */
+  public Prediction predict(float[][] channels, int[] shape, double[] spacing, Progress progress) {
+    long t0 = System.nanoTime();
+    progress.start("preprocessing", 0);
+    PreprocessedCase c = preprocessor.run(channels, shape, spacing);
+    progress.checkCancelled();
+    long t1 = System.nanoTime();
+    short[][] logits = slidingWindow.predict(c.data(), c.shape(), progress);
+    long t2 = System.nanoTime();
+    progress.start("exporting", 0);
+    Exporter.Result r = exporter.export(logits, c, options.probabilities());
+    long t3 = System.nanoTime();
+    Checks.state(Arrays.equals(r.shape(), shape), "exported shape %s differs from the input %s", Arrays.toString(r.shape()), Arrays.toString(shape));
+    return new Prediction(r.labels(), r.shape(), r.probabilities(),
+        new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+  }
+
+  /** A one-line description for logs. */
+  public String describe() {
+    return String.format(Locale.ROOT, "%s, %d fold(s), %s, patch %s, step %s, %s", network().describe(), foldCount(),
+        configurationName, configuration.patchSize(), options.stepSize(),
+        mirrorAxes().length == 0 ? "no mirroring" : "mirroring axes " + Arrays.toString(mirrorAxes()));
+  }
+
+  @Override
+  public void close() {
+    networks.forEach(MedNeXt::close);
+  }
+
+  /** Optional geometry-free access for tests. */
+  Optional<Configuration> configuration() {
+    return Optional.of(configuration);
+  }
+}

@@ -1,0 +1,107 @@
+package org.mednext.preprocess;
+
+import java.util.Arrays;
+import java.util.List;
+import org.mednext.model.Configuration;
+import org.mednext.model.ModelFormatException;
+import org.mednext.model.Plans;
+import org.mednext.util.Checks;
+
+/**
+ * nnU-Net's {@code DefaultPreprocessor} for inference, driven by a model's plans: transpose -> crop to the
+ * non-zero box -> normalise per channel (on the cropped, original-resolution grid) -> resample to the
+ * configuration's spacing. Input and output arrays are in nnU-Net's axis order (z, y, x of the file), one
+ * {@code float[]} per channel, C order; spacing in the same order, mm.
+ */
+public final class Preprocessor {
+
+  private final int[] transposeForward;
+  private final double[] targetSpacing;
+  private final List<Normalization> normalizations;
+  private final ResamplingOptions dataResampling;
+  private final int threads;
+
+  private Preprocessor(int[] transposeForward, double[] targetSpacing, List<Normalization> normalizations,
+      ResamplingOptions dataResampling, int threads) {
+    this.transposeForward = transposeForward;
+    this.targetSpacing = targetSpacing;
+    this.normalizations = normalizations;
+    this.dataResampling = dataResampling;
+    this.threads = threads;
+  }
+
+  /**
+   * The preprocessor of one configuration of the plans.
+   *
+   * @throws ModelFormatException for an unsupported resampling function
+   * @throws IllegalArgumentException for a non-3-D configuration, an unknown normalisation scheme, or CT
+   *     normalisation without intensity properties
+   */
+  public static Preprocessor forConfiguration(Plans plans, Configuration configuration, int threads)
+      throws ModelFormatException {
+    Checks.argument(configuration.dimension() == 3, "configuration %s is %d-D; only 3-D configurations are supported",
+        configuration.name(), configuration.dimension());
+    configuration.requireSupportedResampling();
+    int channels = configuration.normalizationSchemes().size();
+    Normalization[] norms = new Normalization[channels];
+    for (int c = 0; c < channels; c++) {
+      String scheme = configuration.normalizationSchemes().get(c);
+      IntensityProperties props = plans.intensityProperties(c)
+          .map(p -> new IntensityProperties(p.mean(), p.std(), p.percentile005(), p.percentile995()))
+          .orElse(null);
+      Checks.argument(props != null || !scheme.equals("CTNormalization"),
+          "plans.json has no foreground_intensity_properties_per_channel[\"%d\"], which CTNormalization needs", c);
+      norms[c] = Normalization.forSchemeName(scheme, configuration.useMaskForNorm().get(c), props);
+    }
+    int[] transpose = plans.transposeForward().stream().mapToInt(Integer::intValue).toArray();
+    double[] spacing = configuration.spacing().stream().mapToDouble(Double::doubleValue).toArray();
+    return new Preprocessor(Transposition.checkAxes(transpose), spacing, List.of(norms),
+        ResamplingSettings.of(configuration.resamplingData()), threads);
+  }
+
+  /** Number of input channels this configuration expects. */
+  public int channels() {
+    return normalizations.size();
+  }
+
+  /**
+   * Preprocesses one case.
+   *
+   * @param channels one array per channel, shape {@code shape}, nnU-Net order; not modified
+   * @param shape spatial shape (z, y, x)
+   * @param spacing voxel spacing (z, y, x) in mm
+   */
+  public PreprocessedCase run(float[][] channels, int[] shape, double[] spacing) {
+    Checks.argument(channels.length == channels(), "the image has %d channel(s), the model expects %d",
+        channels.length, channels());
+    float[][] transposed = new float[channels.length][];
+    for (int c = 0; c < channels.length; c++) {
+      float[] t = Transposition.apply(channels[c], shape, transposeForward, threads);
+      transposed[c] = t == channels[c] ? t.clone() : t; // normalisation works in place; keep the caller's data
+    }
+    int[] tShape = Transposition.shape(shape, transposeForward);
+    double[] tSpacing = Transposition.spacing(spacing, transposeForward);
+    Cropping.Result crop = Cropping.cropToNonzero(transposed, tShape, threads);
+    float[][] data = crop.channels();
+    for (int c = 0; c < data.length; c++) {
+      if (data[c] == transposed[c] && data[c] == channels[c]) data[c] = data[c].clone();
+      normalizations.get(c).apply(data[c], crop.helperSeg(), threads);
+    }
+    int[] cropped = crop.shapeAfter();
+    int[] newShape = cropped;
+    if (dataResampling != null) { // null: the plans' no_resampling_hack keeps the grid
+      newShape = Resampling.targetShape(cropped, tSpacing, targetSpacing);
+      for (int c = 0; c < data.length; c++) {
+        data[c] = Resampling.resample(data[c], cropped, newShape, tSpacing, targetSpacing, dataResampling, threads);
+      }
+    }
+    return new PreprocessedCase(data, newShape, tShape, crop.boundingBox(), cropped, tSpacing, targetSpacing.clone(),
+        transposeForward.clone());
+  }
+
+  @Override
+  public String toString() {
+    return "Preprocessor[transpose " + Arrays.toString(transposeForward) + ", spacing " + Arrays.toString(targetSpacing)
+        + ", " + normalizations + "]";
+  }
+}

@@ -1,0 +1,24 @@
+package org.mednext.preprocess;
+
+import org.mednext.model.Resampling.NoResampling;
+import org.mednext.model.Resampling.Spline;
+import org.mednext.util.Checks;
+
+/** Translates the plans' resampling entries ({@code resampling_fn_*} + kwargs) into {@link ResamplingOptions}. */
+public final class ResamplingSettings {
+
+  private ResamplingSettings() {}
+
+  /**
+   * Options for a plans entry; {@code no_resampling_hack} maps to null (callers then keep the grid).
+   *
+   * @throws IllegalArgumentException for functions this code does not implement
+   */
+  public static ResamplingOptions of(org.mednext.model.Resampling entry) {
+    if (entry instanceof Spline s) return ResamplingOptions.fromPlans(s.order(), s.orderZ(), s.forceSeparateZ().orElse(null));
+    if (entry instanceof NoResampling) return null;
+    Checks.argument(false, "resampling function %s is not supported: use resample_data_or_seg_to_shape in plans.json",
+        entry.functionName());
+    return null;
+  }
+}
