@@ -138,7 +138,7 @@ class NiftiReaderTest {
 
   @Test
   void matchesNibabelOnTotalSegmentatorCt() throws IOException {
-    checkSample(0, ShortType.class);
+    checkSample(0, IntType.class);
   }
 
   @Test
@@ -146,7 +146,39 @@ class NiftiReaderTest {
     checkSample(1, UnsignedByteType.class);
   }
 
-  private void checkSample(int index, Class<?> unusedType) throws IOException {
+  /** nnU-Net's own segmentation output; checksum and label counts come from the fixture's case.json. */
+  @Test
+  void matchesNnUnetSegmentationChecksum() throws Exception {
+    Path caseDir = SharedData.require("fixtures/nnunet_pipeline/mr_ch2_fold0_tta_step050");
+    JsonObject seg = TestFiles.json(caseDir.resolve("case.json")).getAsJsonObject("outputs")
+        .getAsJsonObject("segmentation");
+    Volume<?> v = new NiftiReader().read(caseDir.resolve(seg.get("file").getAsString()));
+    assertInstanceOf(UnsignedByteType.class, v.image().getType());
+    assertArrayEquals(TestFiles.matrix(seg.getAsJsonObject("nifti").getAsJsonArray("affine")), v.geometry().affine(), 0);
+    long[] n = v.spatialSize();
+    byte[] cOrder = new byte[(int) (n[0] * n[1] * n[2])]; // numpy C order of seg[i, j, k]: k fastest
+    long[] counts = new long[3];
+    RandomAccess<? extends RealType<?>> ra = v.image().randomAccess();
+    int at = 0;
+    for (long i = 0; i < n[0]; i++) {
+      for (long j = 0; j < n[1]; j++) {
+        for (long k = 0; k < n[2]; k++) {
+          ra.setPosition(new long[] {i, j, k, 0});
+          int label = (int) ra.get().getRealDouble();
+          cOrder[at++] = (byte) label;
+          counts[label]++;
+        }
+      }
+    }
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(cOrder));
+    assertEquals(seg.get("voxels_sha256_nifti_order").getAsString(), sha);
+    JsonObject expectedCounts = seg.getAsJsonObject("label_counts");
+    for (int label = 0; label < 3; label++) {
+      assertEquals(expectedCounts.get(String.valueOf(label)).getAsLong(), counts[label], "label " + label);
+    }
+  }
+
+  private void checkSample(int index, Class<?> type) throws IOException {
     JsonObject ref = TestFiles.json(TestFiles.resource("nifti_sample_reference.json"))
         .getAsJsonArray("volumes").get(index).getAsJsonObject();
     Path file = SharedData.require(ref.get("file").getAsString());
@@ -156,6 +188,7 @@ class NiftiReaderTest {
     assertEquals(ref.get("qform_code").getAsInt(), h.qformCode());
 
     Volume<?> v = new NiftiReader().read(file);
+    assertInstanceOf(type, v.image().getType());
     long[] shape = TestFiles.longs(ref.getAsJsonArray("shape"));
     assertArrayEquals(new long[] {shape[0], shape[1], shape[2], 1}, v.image().dimensionsAsLongArray());
     assertArrayEquals(TestFiles.matrix(ref.getAsJsonArray("affine")), v.geometry().affine(), 0.0);

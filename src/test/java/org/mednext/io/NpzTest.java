@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mednext.testutil.SharedData;
 
 /** {@link Npz} and {@link NpzWriter}: numpy's archives, numpy reading ours, atomic commits. */
 class NpzTest {
@@ -66,6 +67,23 @@ class NpzTest {
       assertEquals(e.get("values"), a.get("values"), key);
     }
     assertEquals("[1.0,2.0,3.0,4.0,5.0,6.0,7.0,8.0]", result.getAsJsonObject("planes").get("values").toString());
+  }
+
+  /** nnU-Net's own probability file; its checksum comes from the fixture's case.json. */
+  @Test
+  void readsNnUnetProbabilitiesBitExactly() throws Exception {
+    Path caseDir = SharedData.require("fixtures/nnunet_pipeline/mr_ch2_fold0_tta_step050");
+    JsonObject stored = TestFiles.json(caseDir.resolve("case.json")).getAsJsonObject("outputs")
+        .getAsJsonObject("probabilities").getAsJsonObject("stored_array");
+    Map<String, NpyArray> z = Npz.read(caseDir.resolve(stored.get("file").getAsString()));
+    NpyArray p = z.get("probabilities");
+    assertEquals(stored.get("shape").toString(), java.util.Arrays.toString(p.shape()).replace(" ", ""));
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * p.floats().length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(p.floats());
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b.array()));
+    assertEquals(stored.get("sha256_of_c_order_bytes").getAsString(), sha);
+    assertEquals("[3, 181, 217, 181]", java.util.Arrays.toString((long[]) z.get("source_shape").data()));
+    assertEquals("[1, 2, 2, 2]", java.util.Arrays.toString((long[]) z.get("stride").data()));
   }
 
   @Test
