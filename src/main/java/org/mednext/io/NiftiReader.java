@@ -108,15 +108,10 @@ public final class NiftiReader implements VolumeReader {
     List<Object> arrays = new ArrayList<>(Math.min(planes, 4096));
     for (int p = 0; p < planes; p++) {
       Object raw = readPlane(in, h, dt, planeVoxels, p, planes, file);
-      arrays.add(scaled ? NiftiPlanes.scale(raw, dt, h.sclSlope, h.sclInter) : raw);
+      arrays.add(scaled ? Planes.scale(raw, dt, h.sclSlope, h.sclInter) : raw);
     }
     Geometry geometry = Geometry.of(h.spacing(), affine);
-    return volume(NiftiPlanes.image(dt, arrays, size), geometry);
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Volume<?> volume(net.imglib2.img.planar.PlanarImg<?, ?> img, Geometry geometry) {
-    return Volume.of((net.imglib2.RandomAccessibleInterval) img, geometry);
+    return Planes.volume(Planes.image(dt, arrays, size), geometry);
   }
 
   /** One (x, y) plane, read in chunks so that a lying header costs at most one chunk before the data ends. */
@@ -137,9 +132,9 @@ public final class NiftiReader implements VolumeReader {
       chunks.add(chunk);
       done += len;
     }
-    Object plane = NiftiPlanes.allocate(dt, planeVoxels);
+    Object plane = Planes.allocate(dt, planeVoxels);
     int offset = 0;
-    for (byte[] c : chunks) offset += NiftiPlanes.decode(ByteBuffer.wrap(c), h.byteOrder, plane, offset);
+    for (byte[] c : chunks) offset += Planes.decode(ByteBuffer.wrap(c), h.byteOrder, plane, offset);
     return plane;
   }
 

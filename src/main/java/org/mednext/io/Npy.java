@@ -123,7 +123,7 @@ public final class Npy {
         throw new VolumeFormatException(file, "npy data ends after " + (done + got / item) + " of " + count
             + " elements");
       }
-      done += NiftiPlanes.decode(ByteBuffer.wrap(chunk, 0, n * item), order, data, done);
+      done += Planes.decode(ByteBuffer.wrap(chunk, 0, n * item), order, data, done);
     }
   }
 

@@ -104,7 +104,7 @@ public final class NpyArray {
       case "u4": return ((int[]) data)[i] & 0xffffffffL;
       case "f4": return ((float[]) data)[i];
       case "i8": return ((long[]) data)[i];
-      case "u8": return NiftiPlanes.unsignedToDouble(((long[]) data)[i]);
+      case "u8": return Planes.unsignedToDouble(((long[]) data)[i]);
       default: return ((double[]) data)[i];
     }
   }

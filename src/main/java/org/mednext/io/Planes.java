@@ -25,12 +25,12 @@ import net.imglib2.type.numeric.real.DoubleType;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
- * Voxel planes of a NIfTI file: raw bytes to primitive arrays (one per (x, y) plane), scaling, and the
+ * Voxel planes shared by the readers: raw bytes to primitive arrays (one per (x, y) plane), NIfTI scaling, and the
  * {@link PlanarImg} that wraps the arrays without copying.
  */
-final class NiftiPlanes {
+final class Planes {
 
-  private NiftiPlanes() {}
+  private Planes() {}
 
   /** A new primitive array of {@code n} elements of the datatype's storage type. */
   static Object allocate(NiftiDatatype dt, int n) {
@@ -168,6 +168,13 @@ final class NiftiPlanes {
     List<DoubleArray> out = new ArrayList<>(planes.size());
     for (Object p : planes) out.add(new DoubleArray((double[]) p));
     return out;
+  }
+
+  /** A volume over an image whose type is only known at run time (always a RealType here). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static org.mednext.volume.Volume<?> volume(net.imglib2.RandomAccessibleInterval<?> img,
+      org.mednext.volume.Geometry geometry) {
+    return org.mednext.volume.Volume.of((net.imglib2.RandomAccessibleInterval) img, geometry);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
