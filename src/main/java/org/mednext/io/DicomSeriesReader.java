@@ -36,6 +36,13 @@ import org.mednext.volume.Volume;
  * Unequal slice distances (beyond 5 % or 0.05 mm of the mean), duplicate positions, mixed orientations or sizes, missing
  * position tags, multi-frame files and compressed transfer syntaxes are refused with a message that suggests
  * converting with dcm2niix.
+ *
+ * <p>Headless use of ImageJ 1.x (checked with java.awt.headless=true): {@code ij.plugin.DICOM#open} and
+ * {@code ij.util.DicomTools#getTag} work; but when RescaleSlope is not 1, plain ImageJ converts the image with
+ * {@code IJ.run("32-bit")}, which builds the menu bar and throws HeadlessException. Each file is therefore
+ * decoded with ImageJ's rescaling switched off ({@code Prefs.fixedDicomScaling}, {@code openDicomsAsFloat},
+ * restored afterwards) and rescaled here. {@code ij.plugin.FolderOpener} also works headless but is not used: it
+ * decodes through the same per-file path, sorts by its own rules and does not separate series.
  */
 public final class DicomSeriesReader implements VolumeReader {
 

@@ -199,6 +199,17 @@ public final class NiftiWriter implements VolumeWriter {
       return this;
     }
 
+    /**
+     * The sform and qform codes of the file a volume was read from, to keep them: the source's codes where set,
+     * else the defaults (2 and 1).
+     */
+    public Builder codesFrom(NiftiHeader source) {
+      Checks.notNull(source, "source");
+      if (source.sformCode() >= 1 && source.sformCode() <= 5) this.sformCode = source.sformCode();
+      if (source.qformCode() >= 1 && source.qformCode() <= 5) this.qformCode = source.qformCode();
+      return this;
+    }
+
     /** The header's {@code descrip} (at most 79 characters are kept). */
     public Builder description(String text) {
       this.description = Checks.notNull(text, "description");

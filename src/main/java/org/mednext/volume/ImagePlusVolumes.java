@@ -78,6 +78,8 @@ public final class ImagePlusVolumes {
     int channels = Math.max(nc, nt);
     boolean channelsFirst = nc > 1; // ImageJ order: c fastest, then z; frames come after z
     ImageStack stack = imp.getStack();
+    Checks.argument(stack.getSize() == (long) nc * nz * nt, "%s: the stack has %d slices but its dimensions say "
+        + "%d channels x %d slices x %d frames", imp.getTitle(), stack.getSize(), nc, nz, nt);
     List<Object> planes = new ArrayList<>(stack.getSize());
     for (int i = 1; i <= stack.getSize(); i++) {
       planes.add(stack.isVirtual() ? stack.getProcessor(i).getPixels() : stack.getPixels(i));
