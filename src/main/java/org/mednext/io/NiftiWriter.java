@@ -17,6 +17,7 @@ import net.imglib2.view.Views;
 import org.mednext.util.Checks;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Volume;
+import org.mednext.util.AtomicFiles;
 
 /**
  * Writes volumes as single-file NIfTI-1, {@code .nii} or gzip-compressed {@code .nii.gz} (chosen by the name),

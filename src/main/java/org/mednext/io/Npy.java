@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.mednext.util.Checks;
+import org.mednext.util.AtomicFiles;
 
 /**
  * numpy's .npy format: read (header versions 1, 2 and 3; either byte order; C or Fortran order, the latter

@@ -15,6 +15,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.mednext.util.Checks;
+import org.mednext.util.AtomicFiles;
 
 /**
  * Writes a .npz archive entry by entry, atomically: entries go to a temporary file beside the target, which
@@ -73,7 +74,7 @@ public final class NpzWriter implements AutoCloseable {
     entry(name, out -> Npy.writeFloat32(out, shape, chunks));
   }
 
-  private void entry(String name, AtomicFiles.Content content) throws IOException {
+  private void entry(String name, AtomicFiles.Body content) throws IOException {
     Checks.state(!closed && !committed, "NpzWriter for %s is already finished", target);
     Checks.argument(name != null && !name.isEmpty() && !name.contains("/"), "bad array name '%s'", name);
     Checks.argument(names.add(name), "array name '%s' used twice", name);
