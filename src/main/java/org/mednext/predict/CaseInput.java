@@ -1,0 +1,143 @@
+package org.mednext.predict;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mednext.io.CaseFiles;
+import org.mednext.io.DicomSeriesReader;
+import org.mednext.io.NiftiReader;
+import org.mednext.io.TiffReader;
+import org.mednext.io.VolumeFormatException;
+import org.mednext.io.VolumeFormats;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Volume;
+import org.mednext.volume.VolumeArrays;
+
+/**
+ * One case to segment: an identifier (used for the output name) and its channel inputs (files or DICOM
+ * folders), as the command line and the Fiji batch command find them.
+ *
+ * @param id output name without extension
+ * @param channels one input per channel, in channel order
+ */
+public record CaseInput(String id, List<Path> channels) {
+
+  private static final Pattern CHANNEL_SUFFIX = Pattern.compile("(.+)_(\\d{4})$");
+
+  public CaseInput {
+    channels = List.copyOf(channels);
+  }
+
+  /**
+   * The cases an input path holds, for a model with {@code modelChannels} channels and nnU-Net file ending
+   * {@code fileEnding}:
+   * <ul>
+   *   <li>a volume file (NIfTI, TIFF, DICOM) or a DICOM series folder: one case; a file named
+   *       {@code CASE_0000<ending>} of a multi-channel model brings its sibling channels;
+   *   <li>a folder in nnU-Net's layout ({@code CASE_XXXX<ending>}): one case per CASE;
+   *   <li>for single-channel models, any other folder: every volume file and DICOM series sub-folder in it.
+   * </ul>
+   */
+  public static List<CaseInput> discover(Path input, String fileEnding, int modelChannels) throws IOException {
+    if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "no such file or folder");
+    if (Files.isRegularFile(input) || DicomSeriesReader.isDicomFolder(input)) {
+      return List.of(single(input, fileEnding, modelChannels));
+    }
+    if (hasNnUnetLayout(input, fileEnding)) {
+      List<CaseInput> out = new ArrayList<>();
+      for (CaseFiles.Case c : CaseFiles.discover(input, fileEnding, modelChannels)) out.add(new CaseInput(c.id(), c.channels()));
+      return out;
+    }
+    if (modelChannels != 1) {
+      throw new VolumeFormatException(input, "the model takes " + modelChannels + " channels: name the files "
+          + "CASE_0000" + fileEnding + ", CASE_0001" + fileEnding + ", ... as nnU-Net does");
+    }
+    List<CaseInput> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(input)) {
+      List<Path> entries = new ArrayList<>();
+      ds.forEach(entries::add);
+      entries.sort(null);
+      for (Path p : entries) {
+        if (p.getFileName().toString().startsWith(".")) continue;
+        boolean volume = Files.isRegularFile(p) && (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p));
+        if (volume || (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p))) out.add(new CaseInput(stem(p), List.of(p)));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new VolumeFormatException(input, "no NIfTI/TIFF files or DICOM series found in this folder");
+    }
+    return out;
+  }
+
+  private static CaseInput single(Path input, String fileEnding, int modelChannels) throws IOException {
+    String stem = stem(input);
+    Matcher m = CHANNEL_SUFFIX.matcher(stem);
+    if (modelChannels > 1 && m.matches() && input.getFileName().toString().endsWith(fileEnding)) {
+      List<Path> channels = new ArrayList<>();
+      for (int c = 0; c < modelChannels; c++) {
+        Path p = input.resolveSibling(String.format(Locale.ROOT, "%s_%04d%s", m.group(1), c, fileEnding));
+        if (!Files.exists(p)) {
+          throw new VolumeFormatException(input, "channel " + c + " of case " + m.group(1) + " is missing (" + p.getFileName() + ")");
+        }
+        channels.add(p);
+      }
+      return new CaseInput(m.group(1), channels);
+    }
+    String id = m.matches() && modelChannels == 1 ? m.group(1) : stem;
+    return new CaseInput(id, List.of(input));
+  }
+
+  private static boolean hasNnUnetLayout(Path folder, String fileEnding) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(fileEnding) && CHANNEL_SUFFIX.matcher(n.substring(0, n.length() - fileEnding.length())).matches()) return true;
+      }
+    }
+    return false;
+  }
+
+  /** File name without the volume extension (.nii.gz, .nii, .tif, .tiff, .dcm). */
+  static String stem(Path p) {
+    String n = p.getFileName().toString();
+    for (String ext : new String[] {".nii.gz", ".nii", ".tiff", ".tif", ".dcm"}) {
+      if (n.toLowerCase(Locale.ROOT).endsWith(ext)) return n.substring(0, n.length() - ext.length());
+    }
+    return n;
+  }
+
+  /** The loaded channels: arrays in nnU-Net order, shape, and the geometry of channel 0. */
+  public record Loaded(float[][] channels, int[] shape, Geometry geometry) {}
+
+  /**
+   * Reads every channel; the channels must share shape and spacing (nnU-Net's rule; differing origins or
+   * directions are accepted).
+   */
+  public Loaded load() throws IOException {
+    List<float[]> data = new ArrayList<>();
+    int[] shape = null;
+    Geometry geometry = null;
+    for (Path p : channels) {
+      Volume<?> v = VolumeFormats.read(p);
+      int[] s = VolumeArrays.shapeZyx(v);
+      if (shape == null) {
+        shape = s;
+        geometry = v.geometry();
+      } else if (!Arrays.equals(shape, s) || !Arrays.equals(geometry.spacing(), v.geometry().spacing())) {
+        throw new VolumeFormatException(p, "channel has size " + Arrays.toString(v.spatialSize()) + " and spacing "
+            + Arrays.toString(v.geometry().spacing()) + ", but channel 0 (" + channels.get(0).getFileName() + ") has "
+            + Arrays.toString(new int[] {shape[2], shape[1], shape[0]}) + " and " + Arrays.toString(geometry.spacing()));
+      }
+      data.addAll(Arrays.asList(VolumeArrays.channels(v)));
+    }
+    return new Loaded(data.toArray(new float[0][]), shape, geometry);
+  }
+}

@@ -1,0 +1,43 @@
+package org.mednext.predict;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.mednext.io.NiftiWriter;
+import org.mednext.io.NpzWriter;
+import org.mednext.volume.Geometry;
+
+/**
+ * Writes a prediction as nnUNetv2_predict does: {@code <case>.nii.gz} (labels on the input grid and geometry,
+ * uint8 or uint16) and, on request, {@code <case>.npz} with {@code probabilities} (classes first, then nnU-Net's
+ * (z, y, x) axis order, float32, compressed). Every file is written atomically.
+ */
+public final class CaseWriter {
+
+  private CaseWriter() {}
+
+  /** The label file of case {@code id} in {@code outputDir}. */
+  public static Path labelFile(Path outputDir, String id) {
+    return outputDir.resolve(id + ".nii.gz");
+  }
+
+  /** The probability file of case {@code id} in {@code outputDir}. */
+  public static Path probabilityFile(Path outputDir, String id) {
+    return outputDir.resolve(id + ".npz");
+  }
+
+  /** Writes the files of one case; returns them. */
+  public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id) throws IOException {
+    Path labels = labelFile(outputDir, id);
+    new NiftiWriter().write(p.labelVolume(geometry), labels);
+    if (p.probabilities() == null) return List.of(labels);
+    Path probs = probabilityFile(outputDir, id);
+    long[] shape = {p.probabilities().length, p.shape()[0], p.shape()[1], p.shape()[2]};
+    try (NpzWriter npz = NpzWriter.create(probs, true)) {
+      npz.addFloat32("probabilities", shape, Arrays.asList(p.probabilities()));
+      npz.commit();
+    }
+    return List.of(labels, probs);
+  }
+}
