@@ -42,10 +42,12 @@ public final class GlobalResponseNorm extends LoadedBlock {
     return new NDList(apply(z, g, b));
   }
 
-  /** The autograd-friendly form. */
+  /** The autograd-friendly form on depth-major z (D, N, E, H, W). */
   static NDArray apply(NDArray z, NDArray gammaValue, NDArray betaValue) {
-    NDArray scale = Ops3d.grnResponse(z).mul(gammaValue).add(1);
-    return z.mul(scale).add(betaValue);
+    long n = z.getShape().get(1);
+    long e = z.getShape().get(2);
+    NDArray scale = Ops3d.grnResponse(z, true).mul(gammaValue.reshape(1, e)).add(1).reshape(1, n, e, 1, 1);
+    return z.mul(scale).add(betaValue.reshape(1, 1, e, 1, 1));
   }
 
   @Override

@@ -263,28 +263,31 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     }
   }
 
+  /**
+   * The forward pass: input and outputs NCDHW, inside depth-major (D, N, C, H, W) activations (see {@link Ops3d}).
+   */
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    checkInput(x.getShape());
+    NDArray input = inputs.singletonOrThrow();
+    checkInput(input.getShape());
     Step step = new Step(ps, training);
     NDArray[] skips = new NDArray[4];
     NDArray[] outs = new NDArray[5];
-    NDArray h = step.run(stem, x, null);
+    NDArray x = Ops3d.toDepthMajor(input);
+    NDArray h = step.run(stem, x, x);
     for (int l = 0; l < 4; l++) {
       for (MedNeXtBlock blk : encoder.get(l)) h = step.run(blk, h, h);
       skips[l] = h;
       h = step.run(down.get(l), h, null);
     }
     for (MedNeXtBlock blk : bottleneck) h = step.run(blk, h, h);
-    if (allHeads) outs[4] = step.run(heads.get(4), h, null);
+    if (allHeads) outs[4] = step.head(heads.get(4), h);
     for (int l = 3; l >= 0; l--) {
       NDArray u = step.run(up.get(l), h, h);
-      h = u.add(skips[l]);
-      step.release(u);
+      h = training ? u.add(skips[l]) : u.addi(skips[l]);
       step.release(skips[l]);
       for (MedNeXtBlock blk : decoder.get(l)) h = step.run(blk, h, h);
-      if (l == 0 || allHeads) outs[l] = step.run(heads.get(l), h, null);
+      if (l == 0 || allHeads) outs[l] = step.head(heads.get(l), h);
     }
     step.release(h);
     NDList result = new NDList();
@@ -318,6 +321,14 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     void release(NDArray a) {
       if (!training && a != null) a.close();
     }
+
+    /** A head's logits, converted back to NCDHW. */
+    NDArray head(Block head, NDArray x) {
+      NDArray logits = run(head, x, null);
+      NDArray out = Ops3d.fromDepthMajor(logits);
+      release(logits);
+      return out;
+    }
   }
 
   @Override
@@ -326,7 +337,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     int n = allHeads ? 5 : 1;
     Shape[] out = new Shape[n];
     for (int h = 0; h < n; h++) {
-      out[h] = new Shape(in.get(0), config.numClasses(), in.get(2) >> h, in.get(3) >> h, in.get(4) >> h);
+      out[h] = new Shape(in.get(0), config.numClasses(), in.get(2) >> h, in.get(3) >> h, in.get(4) >> h); // NCDHW
     }
     return out;
   }

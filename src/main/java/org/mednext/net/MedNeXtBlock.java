@@ -122,76 +122,82 @@ public final class MedNeXtBlock extends LoadedBlock {
     Checks.state(previous == null, "duplicate state-dict key %s", key);
   }
 
+  /**
+   * Forward on depth-major activations (D, N, C, H, W), see {@link Ops3d}. In inference intermediates are
+   * updated in place and freed as soon as they are consumed, which keeps peak memory near two activations of
+   * the expanded width.
+   */
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     Device d = x.getDevice();
-    NDArray z;
-    switch (kind) {
-      case UP:
-        z = Ops3d.depthwiseConvTranspose2x(x, ps.getValue(conv1Weight, d, training), ps.getValue(conv1Bias, d, training));
-        break;
-      case DOWN:
-        z = Ops3d.depthwiseConv(x, ps.getValue(conv1Weight, d, training), ps.getValue(conv1Bias, d, training), 2);
-        break;
-      default:
-        z = Ops3d.depthwiseConv(x, ps.getValue(conv1Weight, d, training), ps.getValue(conv1Bias, d, training), 1);
-    }
-    z = Ops3d.instanceNorm(z, ps.getValue(normWeight, d, training), ps.getValue(normBias, d, training));
-    z = Ops3d.pointwise(z, Ops3d.matrix(ps.getValue(conv2Weight, d, training)), ps.getValue(conv2Bias, d, training));
-    z = Ops3d.gelu(z);
+    boolean inPlace = !training;
+    NDArray w1 = ps.getValue(conv1Weight, d, training);
+    NDArray b1 = ps.getValue(conv1Bias, d, training);
+    NDArray z = kind == Kind.UP ? Ops3d.depthwiseConvTranspose2x(x, w1, b1, inPlace)
+        : Ops3d.depthwiseConv(x, w1, b1, kind == Kind.DOWN ? 2 : 1, inPlace);
+    z = consume(z, Ops3d.instanceNorm(z, ps.getValue(normWeight, d, training), ps.getValue(normBias, d, training)), inPlace);
+    z = consume(z, Ops3d.pointwise(z, Ops3d.matrix(ps.getValue(conv2Weight, d, training)), ps.getValue(conv2Bias, d, training), inPlace), inPlace);
+    z = consume(z, Ops3d.gelu(z), inPlace);
     NDArray w3 = Ops3d.matrix(ps.getValue(conv3Weight, d, training));
     NDArray b3 = ps.getValue(conv3Bias, d, training);
     if (grn != null && training) {
       z = GlobalResponseNorm.apply(z, ps.getValue(grn.gamma, d, training), ps.getValue(grn.beta, d, training));
-      z = Ops3d.pointwise(z, w3, b3);
+      z = Ops3d.pointwise(z, w3, b3, false);
     } else if (grn != null) {
-      z = projectWithFoldedGrn(z, w3, b3, ps.getValue(grn.gamma, d, false), ps.getValue(grn.beta, d, false));
+      z = consume(z, projectWithFoldedGrn(z, w3, b3, ps.getValue(grn.gamma, d, false), ps.getValue(grn.beta, d, false)), true);
     } else {
-      z = Ops3d.pointwise(z, w3, b3);
+      z = consume(z, Ops3d.pointwise(z, w3, b3, inPlace), inPlace);
     }
     NDArray y;
     switch (kind) {
       case STANDARD:
-        y = z.add(x);
+        y = inPlace ? z.addi(x) : z.add(x);
         break;
       case DOWN: {
-        NDArray strided = x.get(new NDIndex(":, :, ::2, ::2, ::2"));
-        y = z.add(Ops3d.pointwise(strided, Ops3d.matrix(ps.getValue(resWeight, d, training)), ps.getValue(resBias, d, training)));
+        NDArray strided = x.get(new NDIndex("::2, :, :, ::2, ::2"));
+        NDArray res = Ops3d.pointwise(strided, Ops3d.matrix(ps.getValue(resWeight, d, training)), ps.getValue(resBias, d, training), inPlace);
+        y = inPlace ? z.addi(res) : z.add(res);
         break;
       }
       default: {
         NDArray wT = Ops3d.matrix(ps.getValue(resWeight, d, training)).transpose();
-        NDArray res = Ops3d.placeAtOddPositions(Ops3d.pointwise(x, wT, null));
-        NDArray bias = ps.getValue(resBias, d, training).reshape(outChannels, 1, 1, 1);
-        y = Ops3d.padFront(z.add(bias)).add(res);
+        NDArray res = Ops3d.placeAtOddPositions(Ops3d.pointwise(x, wT, null, inPlace));
+        NDArray bias = ps.getValue(resBias, d, training).reshape(outChannels, 1, 1);
+        NDArray padded = Ops3d.padFront(inPlace ? z.addi(bias) : z.add(bias));
+        y = inPlace ? consume(z, padded, true).addi(res) : padded.add(res);
       }
     }
     return new NDList(y);
   }
 
+  /** In inference, frees {@code old} once {@code result} (computed from it) exists; returns result. */
+  private static NDArray consume(NDArray old, NDArray result, boolean inference) {
+    if (inference && old != result) old.close();
+    return result;
+  }
+
   /**
    * conv3(GRN(z)) with GRN folded into the projection: conv3(z * s + beta) = (W3 * s) z + (W3 beta + b3), with
-   * s = 1 + gamma * R per sample and channel.
+   * s = 1 + gamma * R per sample and channel. z is depth-major (D, N, E, H, W).
    */
   private static NDArray projectWithFoldedGrn(NDArray z, NDArray w3, NDArray b3, NDArray gamma, NDArray beta) {
-    Shape s = z.getShape();
-    long n = s.get(0);
-    long e = s.get(1);
+    long e = z.getShape().get(2);
+    long n = z.getShape().get(1);
     long co = w3.getShape().get(0);
-    NDArray scale = Ops3d.grnResponse(z).reshape(n, 1, e).mul(gamma.reshape(1, 1, e)).add(1);
+    NDArray scale = Ops3d.grnResponse(z, false).reshape(n, 1, e).mul(gamma.reshape(1, 1, e)).add(1);
     NDArray w = w3.reshape(1, co, e).mul(scale); // (N, Co, E)
     NDArray bias = w3.matMul(beta.reshape(e, 1)).add(b3.reshape(co, 1)); // (Co, 1)
-    NDArray y = w.matMul(z.reshape(n, e, -1)).add(bias);
-    return y.reshape(n, co, s.get(2), s.get(3), s.get(4));
+    return Ops3d.pointwise(z, w, bias.reshape(co), true);
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape in = inputShapes[0];
     long[] out = in.getShape().clone();
-    out[1] = outChannels;
-    for (int a = 2; a < 5; a++) {
+    out[2] = outChannels;
+    out[1] = in.get(1);
+    for (int a : new int[] {0, 3, 4}) { // depth-major (D, N, C, H, W)
       if (kind == Kind.DOWN) out[a] = (in.get(a) + 1) / 2;
       if (kind == Kind.UP) out[a] = 2 * in.get(a);
     }

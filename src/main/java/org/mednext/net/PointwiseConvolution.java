@@ -52,13 +52,13 @@ public final class PointwiseConvolution extends LoadedBlock {
     Device d = x.getDevice();
     NDArray w = Ops3d.matrix(ps.getValue(weight, d, training));
     if (transposedLayout) w = w.transpose();
-    return new NDList(Ops3d.pointwise(x, w, ps.getValue(bias, d, training)));
+    return new NDList(Ops3d.pointwise(x, w, ps.getValue(bias, d, training), !training));
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long[] s = inputShapes[0].getShape().clone();
-    s[1] = outChannels;
+    s[2] = outChannels; // depth-major (D, N, C, H, W)
     return new Shape[] {new Shape(s)};
   }
 }

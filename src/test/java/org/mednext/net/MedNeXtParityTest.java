@@ -82,6 +82,7 @@ class MedNeXtParityTest {
         float[] want = Fixtures.readFloats(dir.resolve(expected.get(h).get("file").getAsString()));
         assertEquals(shapeOf(expected.get(h)), out.get(h).getShape(), "head " + h);
         double diff = maxAbsDiff(out.get(h).toFloatArray(), want);
+        System.out.printf(java.util.Locale.ROOT, "%s head %d: max |difference| %.2e%n", fixture, h, diff);
         assertTrue(diff <= 1e-4, fixture + " head " + h + ": max |difference| " + diff + " > 1e-4");
       }
     }
