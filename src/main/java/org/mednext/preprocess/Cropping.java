@@ -205,6 +205,22 @@ public final class Cropping {
     return res;
   }
 
+  /** A label map cropped to {@code box} (training labels follow their image's crop). */
+  public static short[] crop(short[] labels, int[] shape, BoundingBox box, int threads) {
+    Checks.notNull(labels, "labels");
+    checkBox(box, shape);
+    Volumes.checkLength(labels.length, shape, "label map");
+    int[] out = box.shape();
+    short[] res = new short[Volumes.size(out)];
+    Parallel.forEach(out[0], threads, z -> {
+      for (int y = 0; y < out[1]; y++) {
+        int src = ((z + box.start(0)) * shape[1] + y + box.start(1)) * shape[2] + box.start(2);
+        System.arraycopy(labels, src, res, (z * out[1] + y) * out[2], out[2]);
+      }
+    });
+    return res;
+  }
+
   /** A volume of {@code shape} filled with {@code fill} and {@code cropped} pasted at {@code box}. */
   public static float[] uncrop(float[] cropped, BoundingBox box, int[] shape, float fill, int threads) {
     Checks.notNull(cropped, "cropped");

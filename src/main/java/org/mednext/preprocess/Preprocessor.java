@@ -19,14 +19,16 @@ public final class Preprocessor {
   private final double[] targetSpacing;
   private final List<Normalization> normalizations;
   private final ResamplingOptions dataResampling;
+  private final ResamplingOptions segResampling;
   private final int threads;
 
   private Preprocessor(int[] transposeForward, double[] targetSpacing, List<Normalization> normalizations,
-      ResamplingOptions dataResampling, int threads) {
+      ResamplingOptions dataResampling, ResamplingOptions segResampling, int threads) {
     this.transposeForward = transposeForward;
     this.targetSpacing = targetSpacing;
     this.normalizations = normalizations;
     this.dataResampling = dataResampling;
+    this.segResampling = segResampling;
     this.threads = threads;
   }
 
@@ -56,7 +58,7 @@ public final class Preprocessor {
     int[] transpose = plans.transposeForward().stream().mapToInt(Integer::intValue).toArray();
     double[] spacing = configuration.spacing().stream().mapToDouble(Double::doubleValue).toArray();
     return new Preprocessor(Transposition.checkAxes(transpose), spacing, List.of(norms),
-        ResamplingSettings.of(configuration.resamplingData()), threads);
+        ResamplingSettings.of(configuration.resamplingData()), ResamplingSettings.of(configuration.resamplingSeg()), threads);
   }
 
   /** Number of input channels this configuration expects. */
@@ -72,6 +74,13 @@ public final class Preprocessor {
    * @param spacing voxel spacing (z, y, x) in mm
    */
   public PreprocessedCase run(float[][] channels, int[] shape, double[] spacing) {
+    return preprocess(channels, shape, spacing).image();
+  }
+
+  /** The case plus the crop's helper segmentation (0 inside the filled non-zero mask, -1 outside). */
+  private record WithMask(PreprocessedCase image, byte[] helperSeg) {}
+
+  private WithMask preprocess(float[][] channels, int[] shape, double[] spacing) {
     Checks.argument(channels.length == channels(), "the image has %d channel(s), the model expects %d",
         channels.length, channels());
     float[][] transposed = new float[channels.length][];
@@ -95,9 +104,32 @@ public final class Preprocessor {
         data[c] = Resampling.resample(data[c], cropped, newShape, tSpacing, targetSpacing, dataResampling, threads);
       }
     }
-    return new PreprocessedCase(data, newShape, tShape, crop.boundingBox(), cropped, tSpacing, targetSpacing.clone(),
-        transposeForward.clone());
+    return new WithMask(new PreprocessedCase(data, newShape, tShape, crop.boundingBox(), cropped, tSpacing,
+        targetSpacing.clone(), transposeForward.clone()), crop.helperSeg());
   }
+
+  /**
+   * Preprocesses a training case: the image as {@link #run}, and its label map transposed, cropped to the same
+   * box, set to -1 outside the image's non-zero mask and resampled with the plans' segmentation settings, as
+   * nnU-Net's preprocessing for training does.
+   *
+   * @param labels (z, y, x) C order, shape {@code shape}
+   * @return the case and its labels on the preprocessed grid
+   */
+  public Labelled runWithLabels(float[][] channels, short[] labels, int[] shape, double[] spacing) {
+    Checks.argument(labels.length == channels[0].length, "label map has %d voxels, the image %d", labels.length, channels[0].length);
+    WithMask pre = preprocess(channels, shape, spacing);
+    PreprocessedCase c = pre.image();
+    short[] t = Transposition.apply(labels, shape, transposeForward, threads);
+    short[] cropped = Cropping.crop(t, c.shapeBeforeCropping(), c.boundingBox(), threads);
+    Cropping.markBackgroundOutsideMask(cropped, pre.helperSeg());
+    short[] resampled = segResampling == null ? cropped
+        : Resampling.resampleLabels(cropped, c.shapeAfterCropping(), c.shape(), c.spacing(), targetSpacing, segResampling, threads);
+    return new Labelled(c, resampled);
+  }
+
+  /** A preprocessed training case: image and labels on the same grid. */
+  public record Labelled(PreprocessedCase image, short[] labels) {}
 
   @Override
   public String toString() {

@@ -1,0 +1,205 @@
+package org.mednext.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mednext.io.CaseFiles;
+import org.mednext.io.VolumeFormatException;
+import org.mednext.io.VolumeFormats;
+import org.mednext.model.DatasetJson;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Volume;
+import org.mednext.volume.VolumeArrays;
+
+/**
+ * The labelled cases to train on: an nnU-Net raw dataset folder ({@code dataset.json}, {@code imagesTr/
+ * CASE_XXXX<ending>}, {@code labelsTr/CASE<ending>}) or volumes held in memory (what the Fiji commands pass).
+ * Every case is checked before any training starts ({@link #validate}).
+ */
+public final class TrainingData {
+
+  /** One labelled case; {@link #load} reads it (files are read lazily, one case at a time). */
+  public interface Case {
+    String id();
+
+    Loaded load() throws IOException;
+  }
+
+  /**
+   * A loaded case in nnU-Net array order.
+   *
+   * @param channels image channels, (z, y, x) C order
+   * @param labels label map, same shape
+   * @param shape (z, y, x)
+   * @param geometry of channel 0
+   */
+  public record Loaded(float[][] channels, short[] labels, int[] shape, Geometry geometry) {}
+
+  private final DatasetJson dataset;
+  private final List<Case> cases;
+  private final Path source;
+
+  private TrainingData(DatasetJson dataset, List<Case> cases, Path source) {
+    this.dataset = dataset;
+    this.cases = List.copyOf(cases);
+    this.source = source;
+  }
+
+  /** The dataset description (channels, labels, file ending). */
+  public DatasetJson dataset() {
+    return dataset;
+  }
+
+  public List<Case> cases() {
+    return cases;
+  }
+
+  /** The raw dataset folder, or null for in-memory data. */
+  public Path source() {
+    return source;
+  }
+
+  /**
+   * Opens an nnU-Net raw dataset folder.
+   *
+   * @throws IOException if dataset.json is missing or malformed, or imagesTr/labelsTr do not pair up
+   */
+  public static TrainingData open(Path folder) throws IOException {
+    Path json = folder.resolve("dataset.json");
+    if (!Files.isRegularFile(json)) {
+      throw new NoSuchFileException(json.toString(), null,
+          "not an nnU-Net raw dataset folder (dataset.json, imagesTr/, labelsTr/)");
+    }
+    DatasetJson dataset = DatasetJson.read(json);
+    Path images = folder.resolve("imagesTr");
+    Path labels = folder.resolve("labelsTr");
+    if (!Files.isDirectory(images)) throw new NoSuchFileException(images.toString(), null, "missing imagesTr folder");
+    if (!Files.isDirectory(labels)) throw new NoSuchFileException(labels.toString(), null, "missing labelsTr folder");
+    List<Case> cases = new ArrayList<>();
+    for (CaseFiles.Case c : CaseFiles.discover(images, dataset.fileEnding(), dataset.numChannels())) {
+      Path label = labels.resolve(c.id() + dataset.fileEnding());
+      if (!Files.isRegularFile(label)) {
+        throw new VolumeFormatException(label, "case " + c.id() + " has images but no label file in labelsTr");
+      }
+      cases.add(new FileCase(c.id(), c.channels(), label));
+    }
+    return new TrainingData(dataset, cases, folder);
+  }
+
+  /** Cases held in memory (image volumes with all channels, label volumes on the same grid). */
+  public static TrainingData of(DatasetJson dataset, List<String> ids, List<Volume<?>> images, List<Volume<?>> labels) {
+    if (ids.size() != images.size() || images.size() != labels.size()) {
+      throw new IllegalArgumentException("need as many ids, images and label images: " + ids.size() + ", "
+          + images.size() + ", " + labels.size());
+    }
+    List<Case> cases = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) cases.add(new MemoryCase(ids.get(i), images.get(i), labels.get(i)));
+    return new TrainingData(dataset, cases, null);
+  }
+
+  /**
+   * Loads every case once and checks it: channel count, image/label size and spacing, label values known to
+   * dataset.json, labels not empty. Throws on the first bad case, naming it and what to do.
+   */
+  public void validate() throws IOException {
+    if (cases.isEmpty()) throw new IllegalArgumentException("the dataset has no training cases");
+    Set<Integer> allowed = new TreeSet<>(dataset.labels().allLabels());
+    dataset.labels().ignoreLabel().ifPresent(allowed::add);
+    for (Case c : cases) check(c, c.load(), allowed);
+  }
+
+  static void check(Case c, Loaded l, Set<Integer> allowed) {
+    int voxels = l.shape()[0] * l.shape()[1] * l.shape()[2];
+    if (l.labels().length != voxels) {
+      throw new IllegalArgumentException("case " + c.id() + ": the label map does not have the image's size");
+    }
+    boolean[] seen = new boolean[65536];
+    boolean foreground = false;
+    for (short v : l.labels()) {
+      seen[v & 0xffff] = true;
+      if (v != 0) foreground = true;
+    }
+    TreeSet<Integer> unknown = new TreeSet<>();
+    for (int v = 0; v < seen.length; v++) if (seen[v] && !allowed.contains((int) (short) v)) unknown.add((int) (short) v);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "case %s: label values %s are not in dataset.json's labels %s; fix the label map or dataset.json",
+          c.id(), unknown, allowed));
+    }
+    if (!foreground) {
+      throw new IllegalArgumentException("case " + c.id() + ": the label map is empty (background only); "
+          + "label at least one structure or leave the case out");
+    }
+  }
+
+  /** A case from files; channels and labels must share size and spacing. */
+  private record FileCase(String id, List<Path> channels, Path labelFile) implements Case {
+    @Override
+    public Loaded load() throws IOException {
+      List<float[]> data = new ArrayList<>();
+      int[] shape = null;
+      Geometry geometry = null;
+      for (Path p : channels) {
+        Volume<?> v = VolumeFormats.read(p);
+        if (shape == null) {
+          shape = VolumeArrays.shapeZyx(v);
+          geometry = v.geometry();
+        } else {
+          requireSameGrid(p, shape, geometry, v);
+        }
+        data.addAll(Arrays.asList(VolumeArrays.channels(v)));
+      }
+      Volume<?> lv = VolumeFormats.read(labelFile);
+      requireSameGrid(labelFile, shape, geometry, lv);
+      return new Loaded(data.toArray(new float[0][]), labels(lv, labelFile.toString()), shape, geometry);
+    }
+  }
+
+  private record MemoryCase(String id, Volume<?> image, Volume<?> labelImage) implements Case {
+    @Override
+    public Loaded load() throws IOException {
+      int[] shape = VolumeArrays.shapeZyx(image);
+      if (!Arrays.equals(shape, VolumeArrays.shapeZyx(labelImage))) {
+        throw new IllegalArgumentException("case " + id + ": the label image's size " + Arrays.toString(labelImage.spatialSize())
+            + " differs from the image's " + Arrays.toString(image.spatialSize()));
+      }
+      return new Loaded(VolumeArrays.channels(image), labels(labelImage, "case " + id), shape, image.geometry());
+    }
+  }
+
+  private static void requireSameGrid(Path file, int[] shape, Geometry geometry, Volume<?> v) throws VolumeFormatException {
+    int[] s = VolumeArrays.shapeZyx(v);
+    if (!Arrays.equals(shape, s)) {
+      throw new VolumeFormatException(file, "size " + Arrays.toString(v.spatialSize()) + " differs from the case's image "
+          + Arrays.toString(new int[] {shape[2], shape[1], shape[0]}));
+    }
+    double[] a = geometry.spacing();
+    double[] b = v.geometry().spacing();
+    for (int d = 0; d < 3; d++) {
+      if (Math.abs(a[d] - b[d]) > 1e-3 * Math.max(a[d], b[d])) {
+        throw new VolumeFormatException(file, "spacing " + Arrays.toString(b) + " differs from the case's image " + Arrays.toString(a));
+      }
+    }
+  }
+
+  /** Integer labels of a volume; non-integer or out-of-range values are an error. */
+  private static short[] labels(Volume<?> v, String what) {
+    float[] f = VolumeArrays.channels(v)[0];
+    short[] out = new short[f.length];
+    for (int i = 0; i < f.length; i++) {
+      float x = f[i];
+      if (x != Math.rint(x) || x < Short.MIN_VALUE || x > Short.MAX_VALUE) {
+        throw new IllegalArgumentException(what + ": label maps must hold integers, found " + x);
+      }
+      out[i] = (short) x;
+    }
+    return out;
+  }
+}
