@@ -1,5 +1,6 @@
 package org.mednext.torch;
 
+import org.mednext.testutil.PythonTorch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

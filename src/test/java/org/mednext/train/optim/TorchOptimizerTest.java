@@ -1,5 +1,6 @@
 package org.mednext.train.optim;
 
+import org.mednext.testutil.PythonTorch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.mednext.train.optim;
+package org.mednext.testutil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs Debian's /usr/bin/python3 with torch as an independent reference; tests skip where it is missing. */
-final class PythonTorch {
+public final class PythonTorch {
 
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static Boolean available;
@@ -20,7 +20,7 @@ final class PythonTorch {
   private PythonTorch() {}
 
   /** Skips the calling test unless /usr/bin/python3 can import torch. */
-  static synchronized void assumeAvailable() throws Exception {
+  public static synchronized void assumeAvailable() throws Exception {
     if (available == null) {
       available = Files.isExecutable(PYTHON) && run("import torch", List.of()).exit == 0;
     }
@@ -28,7 +28,7 @@ final class PythonTorch {
   }
 
   /** Runs {@code script} with {@code args} in sys.argv[1:], asserts exit code 0 and returns stdout. */
-  static String exec(String script, String... args) throws Exception {
+  public static String exec(String script, String... args) throws Exception {
     Result r = run(script, List.of(args));
     assertEquals(0, r.exit, "python failed:\n" + r.stderr);
     return r.stdout;
