@@ -30,6 +30,11 @@ public final class TrainingData {
     String id();
 
     Loaded load() throws IOException;
+
+    /** What the case is made of (files, sizes, dates) for the preprocessing cache; null = do not cache. */
+    default String sourceKey() throws IOException {
+      return null;
+    }
   }
 
   /**
@@ -141,6 +146,18 @@ public final class TrainingData {
 
   /** A case from files; channels and labels must share size and spacing. */
   private record FileCase(String id, List<Path> channels, Path labelFile) implements Case {
+    @Override
+    public String sourceKey() throws IOException {
+      StringBuilder b = new StringBuilder();
+      List<Path> all = new ArrayList<>(channels);
+      all.add(labelFile);
+      for (Path p : all) {
+        b.append(p.toAbsolutePath()).append(' ').append(Files.size(p)).append(' ')
+            .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+      }
+      return b.toString();
+    }
+
     @Override
     public Loaded load() throws IOException {
       List<float[]> data = new ArrayList<>();
