@@ -92,8 +92,8 @@ final class GridSampler {
   private void source(int k0, int k1, int k2, float[] c) {
     if (inPlane) {
       c[0] = k0;
-      c[1] = unnormalize(grid(1, k1, k2), in[1]);
-      c[2] = unnormalize(grid(2, k1, k2), in[2]);
+      c[1] = unnormalize2d(grid(1, k1, k2), in[1]);
+      c[2] = unnormalize2d(grid(2, k1, k2), in[2]);
     } else {
       c[0] = unnormalize(grid(0, k0, k1, k2), in[0]);
       c[1] = unnormalize(grid(1, k0, k1, k2), in[1]);
@@ -104,19 +104,34 @@ final class GridSampler {
   /** 3D grid value along axis d: (affine row d . offsets) / (in_d / 2), in float32. */
   private float grid(int d, int k0, int k1, int k2) {
     float[] a = affine[d];
-    float p = offsets[0][k0] * a[0] + offsets[1][k1] * a[1] + offsets[2][k2] * a[2];
+    float p = multiplyAdd(offsets[2][k2], a[2], multiplyAdd(offsets[1][k1], a[1], offsets[0][k0] * a[0]));
     return p / halfIn[d];
   }
 
   /** In-plane grid value along axis d (1 or 2). */
   private float grid(int d, int k1, int k2) {
     float[] a = affine[d - 1];
-    float p = offsets[1][k1] * a[0] + offsets[2][k2] * a[1];
+    float p = multiplyAdd(offsets[2][k2], a[1], offsets[1][k1] * a[0]);
     return p / halfIn[d];
   }
 
+  /**
+   * {@code x * y + z} rounded once, as torch's CPU matmul computes the grid (a fused multiply-add chain). The
+   * product of two floats is exact in double, so this agrees with a true FMA except in rare double-rounding
+   * cases, and stays fast on CPUs without FMA (where {@code Math.fma} falls back to BigDecimal).
+   */
+  private static float multiplyAdd(float x, float y, float z) {
+    return (float) ((double) x * y + z);
+  }
+
+  /** torch's 3D kernel: {@code ((g + 1) * size - 1) / 2}, step by step in float. */
   private static float unnormalize(float g, int size) {
     return ((g + 1f) * size - 1f) / 2f;
+  }
+
+  /** torch's vectorized 2D kernel: {@code (g + 1) * (size / 2) - 0.5} as one multiply-add. */
+  private static float unnormalize2d(float g, int size) {
+    return multiplyAdd(g + 1f, size / 2f, -0.5f);
   }
 
   /**
@@ -185,9 +200,10 @@ final class GridSampler {
     int y0 = (int) Math.floor(c[1]);
     int x0 = (int) Math.floor(c[2]);
     float wx1 = c[2] - x0;
-    float wx0 = (x0 + 1) - c[2];
     float wy1 = c[1] - y0;
-    float wy0 = (y0 + 1) - c[1];
+    // the 3D kernel measures the far weights from the far corner, the 2D kernel as 1 - near weight
+    float wx0 = inPlane ? 1f - wx1 : (x0 + 1) - c[2];
+    float wy0 = inPlane ? 1f - wy1 : (y0 + 1) - c[1];
     float wz1 = inPlane ? 0f : c[0] - z0;
     float wz0 = inPlane ? 1f : (z0 + 1) - c[0];
     int corners = inPlane ? 4 : 8;
@@ -196,14 +212,16 @@ final class GridSampler {
       int z = z0 + (k >> 2);
       int y = y0 + ((k >> 1) & 1);
       int x = x0 + (k & 1);
-      weight[k] = (((k & 1) == 0 ? wx0 : wx1) * (((k >> 1) & 1) == 0 ? wy0 : wy1)) * ((k >> 2) == 0 ? wz0 : wz1);
+      float wx = (k & 1) == 0 ? wx0 : wx1;
+      float wy = ((k >> 1) & 1) == 0 ? wy0 : wy1;
+      weight[k] = inPlane ? wy * wx : (wx * wy) * ((k >> 2) == 0 ? wz0 : wz1);
       boolean inside = z >= 0 && z < in[0] && y >= 0 && y < in[1] && x >= 0 && x < in[2];
       index[k] = inside ? (z * in[1] + y) * in[2] + x : -1;
     }
     for (int ch = 0; ch < data.length; ch++) {
       float[] src = patch.data()[ch];
       float v = 0f;
-      for (int k = 0; k < corners; k++) if (index[k] >= 0) v += src[index[k]] * weight[k];
+      for (int k = 0; k < corners; k++) if (index[k] >= 0) v = accumulate(src[index[k]], weight[k], v);
       data[ch][o] = v;
     }
     labels[o] = decideLabel(patch.labels(), c, corners, index, weight, set, acc);
@@ -219,9 +237,10 @@ final class GridSampler {
     for (int k = 0; k < corners; k++) {
       if (index[k] < 0) continue;
       short label = src[index[k]];
-      acc[set.indexOf(label)] += SCORE * weight[k];
+      int i = set.indexOf(label);
+      acc[i] = accumulate(SCORE, weight[k], acc[i]);
       // the padding label's indicator is 1 outside: torch samples (indicator - 1) * 1000 and adds 1000 back
-      if (set.padIndex() >= 0 && label != PAD) padScore += -SCORE * weight[k];
+      if (set.padIndex() >= 0 && label != PAD) padScore = accumulate(-SCORE, weight[k], padScore);
     }
     if (set.padIndex() >= 0) acc[set.padIndex()] = padScore + SCORE;
     if (n == 2) {
@@ -241,6 +260,11 @@ final class GridSampler {
     short nn = nearest(src, c);
     int nnIndex = set.indexOf(nn);
     return nnIndex >= 0 && fp16(acc[nnIndex]) == best ? nn : winner;
+  }
+
+  /** {@code sum + value * weight} as torch's 3D kernel (two roundings) or vectorized 2D kernel (fused) adds it. */
+  private float accumulate(float value, float weight, float sum) {
+    return inPlane ? multiplyAdd(value, weight, sum) : sum + value * weight;
   }
 
   /** grid_sample's nearest neighbour (round half to even), -1 outside. */
