@@ -17,15 +17,17 @@ public final class Contrast implements Transform {
 
   @Override
   public Patch apply(Patch patch, SplittableRandom random) {
-    for (float[] channel : patch.data()) {
-      float factor = (float) Ranges.bgContrast(random, LOW, HIGH);
-      ChannelStats s = ChannelStats.of(channel);
-      for (int v = 0; v < channel.length; v++) {
-        float x = (channel[v] - s.mean()) * factor + s.mean();
-        channel[v] = Math.min(Math.max(x, s.min()), s.max());
-      }
-    }
+    for (float[] channel : patch.data()) contrast(channel, (float) Ranges.bgContrast(random, LOW, HIGH));
     return patch;
+  }
+
+  /** Applies the contrast step with {@code factor} to one channel in place. */
+  static void contrast(float[] channel, float factor) {
+    ChannelStats s = ChannelStats.of(channel);
+    for (int v = 0; v < channel.length; v++) {
+      float x = (channel[v] - s.mean()) * factor + s.mean();
+      channel[v] = Math.min(Math.max(x, s.min()), s.max());
+    }
   }
 
   @Override
