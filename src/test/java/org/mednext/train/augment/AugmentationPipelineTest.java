@@ -67,6 +67,20 @@ class AugmentationPipelineTest {
   }
 
   @Test
+  void dummy2dAnd2dPipelinesProduceTheFinalPatch() {
+    for (int[] patch : new int[][] {{4, 24, 20}, {24, 20}}) {
+      AugmentationConfig c = AugmentationConfig.nnUnet(patch, new boolean[] {false});
+      AugmentationPipeline p = AugmentationPipeline.training(c, 2);
+      int[] in = c.initialPatchSize();
+      int n = in[0] * in[1] * in[2];
+      for (long seed = 0; seed < 20; seed++) {
+        Patch out = p.apply(new Patch(new float[][] {new float[n]}, new short[n], in), seed);
+        assertArrayEquals(c.patchSize(), out.shape());
+      }
+    }
+  }
+
+  @Test
   void validationOnlyRemovesTheMinusOneLabel() {
     Patch in = SpatialTransformTest.randomPatch(new int[] {3, 4, 5}, 9);
     float[] before = in.data()[0].clone();

@@ -80,6 +80,24 @@ class SpatialTransformTest {
   }
 
   @Test
+  void inPlaneResamplingNeverMixesSlices() {
+    int[] in = {4, 15, 16};
+    int n = 4 * 15 * 16;
+    float[] data = new float[n];
+    for (int v = 0; v < n; v++) data[v] = 1 + v / (15 * 16); // slice z holds z + 1
+    Patch p = new Patch(new float[][] {data, data.clone()}, new short[n], in);
+    Patch out = SpatialTransform.resample(p, new int[] {4, 9, 10}, new double[] {2.5, 0, 0}, 1.3, true, 2);
+    for (int z = 0; z < 4; z++) {
+      for (int v = z * 90; v < (z + 1) * 90; v++) {
+        float x = out.data()[0][v];
+        // zero padding may pull values towards 0, another slice would push them past z + 1
+        assertTrue(x >= 0 && x <= z + 1 + 1e-5f, "slice " + z + " value " + x);
+      }
+      assertEquals(z + 1, out.data()[0][z * 90 + 45], 1e-5); // the centre is far from the border
+    }
+  }
+
+  @Test
   void unitScaleAndZeroAnglesGiveTheCentreCrop() {
     Patch in = randomPatch(new int[] {9, 10, 11}, 5);
     int[] out = {5, 6, 7};
