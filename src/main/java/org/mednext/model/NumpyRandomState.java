@@ -4,12 +4,13 @@ import java.util.Arrays;
 import org.mednext.util.Checks;
 
 /**
- * The parts of numpy's legacy {@code np.random.RandomState(seed)} that nnU-Net's case splitting uses, bit-exact:
- * the MT19937 generator with numpy's integer seeding ({@code init_genrand}), {@code permutation(n)} (numpy's
- * Fisher-Yates shuffle from the end, indices drawn by masked rejection sampling) and
- * {@code choice(n, k, replace=False)} (the first k of a permutation). Not thread-safe.
+ * The parts of numpy's legacy {@code np.random.RandomState(seed)} that nnU-Net's case splitting and
+ * foreground-location sampling use, bit-exact: the MT19937 generator with numpy's integer seeding
+ * ({@code init_genrand}), {@code permutation(n)} (numpy's Fisher-Yates shuffle from the end, indices drawn by
+ * masked rejection sampling) and {@code choice(n, k, replace=False)} (the first k of a permutation). Not
+ * thread-safe.
  */
-final class NumpyRandomState {
+public final class NumpyRandomState {
 
   private static final int N = 624;
   private static final int M = 397;
@@ -21,7 +22,7 @@ final class NumpyRandomState {
   private int pos;
 
   /** {@code RandomState(seed)} for an integer seed in [0, 2^32 - 1]. */
-  NumpyRandomState(long seed) {
+  public NumpyRandomState(long seed) {
     Checks.argument(seed >= 0 && seed <= 0xffffffffL, "seed must be between 0 and 2**32 - 1, got %d", seed);
     int s = (int) seed;
     for (int i = 0; i < N; i++) {
@@ -72,7 +73,7 @@ final class NumpyRandomState {
   }
 
   /** {@code permutation(n)}: 0..n-1 shuffled in place from the last element down. */
-  int[] permutation(int n) {
+  public int[] permutation(int n) {
     Checks.argument(n >= 0, "n must be >= 0, got %d", n);
     int[] a = new int[n];
     for (int i = 0; i < n; i++) a[i] = i;
@@ -86,7 +87,7 @@ final class NumpyRandomState {
   }
 
   /** {@code choice(n, k, replace=False)} without probabilities: the first k entries of {@code permutation(n)}. */
-  int[] choiceWithoutReplacement(int n, int k) {
+  public int[] choiceWithoutReplacement(int n, int k) {
     Checks.argument(k >= 0 && k <= n, "cannot take %d of %d without replacement", k, n);
     return Arrays.copyOf(permutation(n), k);
   }

@@ -1,0 +1,105 @@
+package org.mednext.train.sampling;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.mednext.util.Checks;
+
+/**
+ * The label pyramid nnU-Net trains deep supervision against ({@code DownsampleSegForDSTransform}; scales from
+ * {@code _get_deep_supervision_scales}; NNUNET_PIPELINE_SPEC.md §D.5): the label map at scale {@code s} is
+ * resized to {@code round_half_even(shape * s)} with torch's {@code nearest-exact} rule.
+ */
+public final class DeepSupervisionTargets {
+
+  private DeepSupervisionTargets() {}
+
+  /**
+   * nnU-Net's scales from the network's per-stage strides ({@code pool_op_kernel_sizes}, first stage usually all
+   * 1): {@code 1 / cumprod(strides)} per axis, without the last stage. {@code strides[i]} has one entry per axis.
+   */
+  public static double[][] scales(int[][] strides) {
+    Checks.notNull(strides, "strides");
+    Checks.argument(strides.length >= 1, "at least one stage stride is needed");
+    int dims = strides[0].length;
+    double[][] out = new double[strides.length - 1][];
+    long[] product = new long[dims];
+    Arrays.fill(product, 1);
+    for (int i = 0; i < strides.length - 1; i++) {
+      Checks.argument(strides[i].length == dims, "stage %d has %d strides, stage 0 has %d", i, strides[i].length,
+          dims);
+      out[i] = new double[dims];
+      for (int d = 0; d < dims; d++) {
+        Checks.argument(strides[i][d] >= 1, "strides must be >= 1, got %s", Arrays.toString(strides[i]));
+        product[d] *= strides[i][d];
+        out[i][d] = 1.0 / product[d];
+      }
+    }
+    return out;
+  }
+
+  /** {@code round_half_even(shape[d] * scale[d])} per axis (the product taken in double, as Python does). */
+  public static int[] targetShape(int[] shape, double[] scale) {
+    Checks.argument(shape.length == scale.length, "shape %s and scale %s differ in axes", Arrays.toString(shape),
+        Arrays.toString(scale));
+    int[] out = new int[shape.length];
+    for (int d = 0; d < shape.length; d++) out[d] = (int) Math.rint(shape[d] * scale[d]);
+    return out;
+  }
+
+  /**
+   * The targets for {@code scales} (3 entries each, in {@code (a0, a1, a2)}; use 1 for an axis a 2D network does
+   * not have): scale 1 returns {@code labels} itself, others a nearest-exact resize.
+   */
+  public static List<short[]> pyramid(short[] labels, int[] shape, double[][] scales) {
+    List<short[]> out = new ArrayList<>(scales.length);
+    for (double[] s : scales) {
+      int[] target = targetShape(shape, s);
+      out.add(Arrays.equals(target, shape) && allOne(s) ? labels : downsample(labels, shape, target));
+    }
+    return out;
+  }
+
+  /** Nearest-exact resize of a label map (C order) from {@code shape} to {@code target}. */
+  public static short[] downsample(short[] labels, int[] shape, int[] target) {
+    int n = Patch.voxels(shape);
+    int m = Patch.voxels(target);
+    Checks.argument(labels.length == n, "labels have %d values, shape %s needs %d", labels.length,
+        Arrays.toString(shape), n);
+    int[] i0 = sourceIndices(shape[0], target[0]);
+    int[] i1 = sourceIndices(shape[1], target[1]);
+    int[] i2 = sourceIndices(shape[2], target[2]);
+    short[] out = new short[m];
+    int o = 0;
+    for (int a : i0) {
+      for (int b : i1) {
+        int row = (a * shape[1] + b) * shape[2];
+        for (int c : i2) out[o++] = labels[row + c];
+      }
+    }
+    return out;
+  }
+
+  /** Source index of every output index for torch's {@code nearest-exact} along one axis. */
+  public static int[] sourceIndices(int in, int out) {
+    Checks.argument(in > 0 && out > 0, "sizes must be > 0, got %d -> %d", in, out);
+    int[] idx = new int[out];
+    for (int k = 0; k < out; k++) idx[k] = nearestExact(k, in, out);
+    return idx;
+  }
+
+  /**
+   * torch's {@code nearest-exact} source index {@code min(floor((k + 0.5) * in / out), in - 1)}, with its
+   * arithmetic: the scale in float, the product in double, rounded to float before the floor.
+   */
+  public static int nearestExact(int k, int in, int out) {
+    float scale = (float) in / out;
+    float real = (float) ((k + 0.5) * scale);
+    return Math.min((int) Math.floor(real), in - 1);
+  }
+
+  private static boolean allOne(double[] s) {
+    for (double v : s) if (v != 1) return false;
+    return true;
+  }
+}
