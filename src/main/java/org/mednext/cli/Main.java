@@ -10,11 +10,25 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mednext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "MedNeXt-v2 segmentation, fine-tuning and model tools (the command line of MedNeXt for Fiji).",
-    subcommands = {PredictCommand.class, InfoCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, PredictCommand.class, TrainCommand.class, InfoCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
+    oneLineLogging();
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** java.util.logging notes (e.g. "using ZScoreNormalization") as one "mednext: ..." line on stderr. */
+  private static void oneLineLogging() {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler h : root.getHandlers()) {
+      h.setFormatter(new java.util.logging.Formatter() {
+        @Override
+        public String format(java.util.logging.LogRecord r) {
+          return "mednext: " + formatMessage(r) + System.lineSeparator();
+        }
+      });
+    }
   }
 
   /** Runs the command line with the given streams; returns the exit code. */

@@ -64,6 +64,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "patch size in the plans' axis order, multiples of 16 (default: the plans', or 64^3 capped at the median image)")
   List<Integer> patch;
 
+  @Option(names = "--target-spacing", arity = "3", paramLabel = "Z Y X",
+      description = "from scratch: resample to this spacing in mm, in the images' (z, y, x) array order (default: the median)")
+  List<Double> targetSpacing;
+
   @Option(names = "--batch", defaultValue = "2", description = "batch size (default: ${DEFAULT-VALUE})")
   int batch;
 
@@ -106,7 +110,9 @@ final class TrainCommand implements Callable<Integer> {
         .withBatchSize(batch).withOptimizer(optimizer.toLowerCase(Locale.ROOT), lr == null ? Double.NaN : lr)
         .withWarmup(warmup).withSeed(seed).withSaveEvery(saveEvery).withThreads(engine.threads).withDevice(engine.start());
     TrainingData data = TrainingData.open(dataset);
-    TrainingSetup setup = new TrainingSetup(data, output, Optional.ofNullable(pretrained), network, patchSize,
+    Optional<double[]> spacing = targetSpacing == null ? Optional.empty()
+        : Optional.of(targetSpacing.stream().mapToDouble(Double::doubleValue).toArray());
+    TrainingSetup setup = new TrainingSetup(data, output, Optional.ofNullable(pretrained), network, patchSize, spacing,
         Optional.ofNullable(fold), resume);
     ConsoleProgress progress = ConsoleProgress.forTerminal(err, "");
     Thread worker = Thread.currentThread();

@@ -89,10 +89,15 @@ public final class Planner {
    *
    * @param patch patch size in the transposed order, or null for the default (64^3, capped at the median image
    *     size rounded up to 16)
+   * @param spacing target spacing (z, y, x) mm in the images' array order, or null for the median
    */
   public static Plans plan(Fingerprint fp, org.mednext.model.DatasetJson dataset, String datasetName, MedNeXtConfig network,
-      int[] patch, int batchSize) throws ModelFormatException {
-    double[] target = targetSpacing(fp);
+      int[] patch, double[] spacing, int batchSize) throws ModelFormatException {
+    if (spacing != null) {
+      Checks.argument(spacing.length == 3 && spacing[0] > 0 && spacing[1] > 0 && spacing[2] > 0,
+          "target spacing must be 3 positive values (z y x), got %s", Arrays.toString(spacing));
+    }
+    double[] target = spacing != null ? spacing.clone() : targetSpacing(fp);
     int[] transpose = transpose(target);
     double[] spacingT = permute(target, transpose);
     double[] medianShape = medianResampledShape(fp, target);

@@ -73,7 +73,7 @@ final class PreprocessedStore {
     float[] data = new float[c.channels() * c.labels().length];
     for (int ch = 0; ch < c.channels(); ch++) System.arraycopy(c.data()[ch], 0, data, ch * c.labels().length, c.labels().length);
     arrays.put("data", NpyArray.ofFloats(new long[] {c.channels(), s[0], s[1], s[2]}, data));
-    arrays.put("seg", NpyArray.of("<i2", new long[] {s[0], s[1], s[2]}, c.labels()));
+    arrays.put("seg", NpyArray.of("i2", new long[] {s[0], s[1], s[2]}, c.labels()));
     for (int label : c.classLocations().labels()) {
       int[] coords = c.classLocations().coordinates(label);
       long[] l = new long[coords.length];

@@ -101,7 +101,8 @@ public final class Trainer {
       network = new MedNeXtConfig(dataset.numChannels(), heads, n.width(), n.expansion(), n.blockCounts(),
           n.encoderKernel(), n.decoderKernel(), n.grn(), n.grnInDown0(), true);
       Planner.Fingerprint fp = Planner.fingerprint(data, options.threads(), progress);
-      plans = Planner.plan(fp, dataset, folder.getFileName().toString(), network, setup.patch().orElse(null), options.batchSize());
+      plans = Planner.plan(fp, dataset, folder.getFileName().toString(), network, setup.patch().orElse(null),
+          setup.targetSpacing().orElse(null), options.batchSize());
       initial = Initialization.pytorchDefault(network, options.seed());
     }
     Configuration configuration = plans.configuration(CONFIGURATION);

@@ -16,12 +16,15 @@ import org.mednext.util.Checks;
  * @param network from scratch: the network (its input channels and classes are set from the data); ignored when
  *     fine-tuning
  * @param patch patch size in the plans' (transposed) axis order, or empty for the plans' / planner's default
+ * @param targetSpacing from scratch: the spacing to resample to, (z, y, x) mm in the images' array order, or empty
+ *     for the planner's median spacing (nnU-Net's {@code -overwrite_target_spacing})
  * @param fold "0".."4" (nnU-Net's 5-fold split), "all" (train = validation = all cases), or empty: fold 0 with
  *     at least 5 cases, else "all"
  * @param resume continue from fold_X/checkpoint_latest.pth
  */
 public record TrainingSetup(TrainingData data, Path modelFolder, Optional<Path> pretrained,
-    Optional<MedNeXtConfig> network, Optional<int[]> patch, Optional<String> fold, boolean resume) {
+    Optional<MedNeXtConfig> network, Optional<int[]> patch, Optional<double[]> targetSpacing, Optional<String> fold,
+    boolean resume) {
 
   public TrainingSetup {
     Checks.notNull(data, "data");

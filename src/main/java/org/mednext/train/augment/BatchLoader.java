@@ -49,6 +49,15 @@ public final class BatchLoader implements AutoCloseable {
    */
   public BatchLoader(PatchSampler sampler, AugmentationPipeline pipeline, double[][] deepSupervisionScales,
       long seed, int workers, int capacity) {
+    this(sampler, pipeline, deepSupervisionScales, seed, workers, capacity, 0);
+  }
+
+  /**
+   * As above, with the stream starting at batch {@code firstIteration} (a resumed training continues its stream
+   * exactly where the interrupted one stopped).
+   */
+  public BatchLoader(PatchSampler sampler, AugmentationPipeline pipeline, double[][] deepSupervisionScales,
+      long seed, int workers, int capacity, long firstIteration) {
     this.sampler = Checks.notNull(sampler, "sampler");
     this.pipeline = Checks.notNull(pipeline, "pipeline");
     Checks.argument(workers >= 1, "worker count must be >= 1, got %d", workers);
@@ -58,6 +67,9 @@ public final class BatchLoader implements AutoCloseable {
     for (double[] s : scales) Checks.argument(s.length == 3, "deep supervision scales need 3 axes, got %d", s.length);
     this.seed = seed;
     this.capacity = capacity;
+    Checks.argument(firstIteration >= 0, "first iteration must be >= 0, got %d", firstIteration);
+    this.nextToBuild = firstIteration;
+    this.nextToDeliver = firstIteration;
     for (int w = 0; w < workers; w++) {
       Thread t = new Thread(this::work, "mednext-batches-" + w);
       t.setDaemon(true);
