@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
-import org.mednext.demo.BrainLobes;
+import org.mednext.demo.BrainStructures;
 import org.mednext.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,9 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mednext demo}: segments the bundled sample with the bundled demo model and writes what it found. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Segment the bundled Colin27 T1 head with the bundled demonstration MedNeXt-v2 (six brain structures) "
+    description = {"Segment the bundled Colin27 T1 head with the bundled demonstration MedNeXt-v2 (three brain structures) "
         + "and write the label NIfTI, a PNG of three orthogonal slices with the label overlay, and the label volumes.",
-        "A demonstration of the whole pipeline, not a clinical model: see models/demo-colin-lobes/README.md."})
+        "A demonstration of the whole pipeline, not a clinical model: see models/demo-colin-structures/README.md."})
 final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path root = repo != null ? repo : findRepo(trainingData == null);
     if (trainingData != null) {
-      BrainLobes.writeDataset(BrainLobes.sampleFolder(root), trainingData);
+      BrainStructures.writeDataset(BrainStructures.sampleFolder(root), trainingData);
       out.println("wrote the demo training dataset to " + trainingData.toAbsolutePath());
       return 0;
     }

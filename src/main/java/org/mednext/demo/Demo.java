@@ -27,7 +27,7 @@ import org.mednext.volume.VolumeArrays;
 public final class Demo {
 
   /** The bundled model folder, relative to the project. */
-  public static final String MODEL = "models/demo-colin-lobes";
+  public static final String MODEL = "models/demo-colin-structures";
 
   private Demo() {}
 
@@ -35,7 +35,7 @@ public final class Demo {
   public record Result(List<Path> files, String report) {}
 
   public static Result run(Path repo, Path output, int threads, Device device, Progress progress) throws IOException {
-    Path sample = BrainLobes.sampleFolder(repo);
+    Path sample = BrainStructures.sampleFolder(repo);
     Files.createDirectories(output);
     PredictorOptions options = PredictorOptions.defaults().withThreads(threads).withDevice(device).withMirroring(false);
     Volume<?> image = VolumeFormats.read(sample.resolve("ch2.nii.gz"));
@@ -45,10 +45,10 @@ public final class Demo {
       model = predictor.describe();
       p = predictor.predict(image, progress);
     }
-    List<Path> files = new ArrayList<>(CaseWriter.write(p, image.geometry(), output, "ch2_lobes"));
-    Path png = output.resolve("ch2_lobes_overview.png");
+    List<Path> files = new ArrayList<>(CaseWriter.write(p, image.geometry(), output, "ch2_structures"));
+    Path png = output.resolve("ch2_structures_overview.png");
     Overview.write(VolumeArrays.channels(image)[0], p.labels(), p.shape(), image.geometry().spacingNnUnetOrder(),
-        BrainLobes.LABELS, png);
+        BrainStructures.LABELS, png);
     files.add(png);
     short[] reference = referenceLabels(sample);
     double voxelMl = image.geometry().spacing(0) * image.geometry().spacing(1) * image.geometry().spacing(2) / 1000;
@@ -58,7 +58,7 @@ public final class Demo {
     report.append(String.format(Locale.ROOT, "time: preprocess %.1f s, predict %.1f s, export %.1f s%n",
         p.times().preprocess(), p.times().predict(), p.times().export()));
     report.append(String.format(Locale.ROOT, "%-12s %10s %10s %8s%n", "structure", "voxels", "volume mL", "Dice"));
-    for (int v = 1; v < BrainLobes.LABELS.size(); v++) {
+    for (int v = 1; v < BrainStructures.LABELS.size(); v++) {
       long n = 0;
       long both = 0;
       long ref = 0;
@@ -70,10 +70,10 @@ public final class Demo {
         if (a && b) both++;
       }
       double dice = n + ref == 0 ? Double.NaN : 2.0 * both / (n + ref);
-      table.append(String.format(Locale.ROOT, "%d\t%s\t%d\t%.2f\t%.4f%n", v, BrainLobes.LABELS.get(v), n, n * voxelMl, dice));
-      report.append(String.format(Locale.ROOT, "%-12s %10d %10.1f %8.3f%n", BrainLobes.LABELS.get(v), n, n * voxelMl, dice));
+      table.append(String.format(Locale.ROOT, "%d\t%s\t%d\t%.2f\t%.4f%n", v, BrainStructures.LABELS.get(v), n, n * voxelMl, dice));
+      report.append(String.format(Locale.ROOT, "%-12s %10d %10.1f %8.3f%n", BrainStructures.LABELS.get(v), n, n * voxelMl, dice));
     }
-    Path tsv = output.resolve("ch2_lobes_volumes.tsv");
+    Path tsv = output.resolve("ch2_structures_volumes.tsv");
     String text = table.toString();
     AtomicFiles.write(tsv, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
     files.add(tsv);
@@ -86,10 +86,10 @@ public final class Demo {
 
   private static short[] referenceLabels(Path sample) throws IOException {
     Volume<?> aal = VolumeFormats.read(sample.resolve("aal.nii.gz"));
-    Map<Integer, Integer> lobes = BrainLobes.lobes(sample.resolve("aal.nii.txt"));
+    Map<Integer, Integer> structures = BrainStructures.structures(sample.resolve("aal.nii.txt"));
     float[] regions = VolumeArrays.channels(aal)[0];
     short[] out = new short[regions.length];
-    for (int i = 0; i < out.length; i++) out[i] = (short) (int) lobes.getOrDefault((int) regions[i], 0);
+    for (int i = 0; i < out.length; i++) out[i] = (short) (int) structures.getOrDefault((int) regions[i], 0);
     return out;
   }
 }

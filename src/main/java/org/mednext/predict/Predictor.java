@@ -67,6 +67,9 @@ public final class Predictor implements AutoCloseable {
   public static Predictor open(Path folder, PredictorOptions options) throws IOException {
     ModelFolder model = ModelFolder.open(folder);
     List<Fold> folds = options.folds().isEmpty() ? model.folds(options.checkpointName()) : options.folds();
+    if (folds.isEmpty() && options.folds().isEmpty()) {
+      folds = model.folds(options.checkpointName(), true); // only fold_all: a model trained on all cases
+    }
     if (folds.isEmpty()) {
       throw new ModelFormatException(folder + ": no fold_N folder holds " + options.checkpointName()
           + " (pass -chk checkpoint_best.pth, or -f all for fold_all)");

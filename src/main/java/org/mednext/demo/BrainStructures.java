@@ -17,21 +17,21 @@ import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
 /**
- * The demo's training data: the Colin27 T1 head ({@code ch2}) with six structures merged from the AAL atlas that
- * lies on the same grid (both from Debian's mricron-data, see sample-data/README.md): frontal, parietal, temporal
- * and occipital cortex, cerebellum, deep grey matter (basal ganglia and thalamus), each left and right together.
- * AAL's region codes name the lobe in their thousands digit (2 frontal, 5 occipital, 6 parietal, 7 central grey,
- * 8 temporal, 9 cerebellum); insula, cingulate and limbic regions stay background.
+ * The demo's training data: the Colin27 T1 head ({@code ch2}) with three structures merged from the AAL atlas
+ * that lies on the same grid (both from Debian's mricron-data, see sample-data/README.md): cerebral cortex (all
+ * cortical AAL regions), cerebellum (hemispheres and vermis), deep grey matter (caudate, putamen, pallidum,
+ * thalamus), left and right together. AAL's region codes name the lobe in their thousands digit (2 frontal,
+ * 3 insula and cingulate, 4 limbic, 5 occipital, 6 parietal, 7 central grey, 8 temporal, 9 cerebellum).
+ * (Single lobes are not told apart by local appearance; a tiny CPU-trained network learns these three.)
  */
-public final class BrainLobes {
+public final class BrainStructures {
 
   /** Label names by value, background first. */
-  public static final List<String> LABELS = List.of("background", "frontal", "parietal", "temporal", "occipital",
-      "cerebellum", "deep_grey");
+  public static final List<String> LABELS = List.of("background", "cerebral_cortex", "cerebellum", "deep_grey");
 
-  private static final Map<Integer, Integer> LOBE_BY_THOUSANDS = Map.of(2, 1, 6, 2, 8, 3, 5, 4, 9, 5, 7, 6);
+  private static final Map<Integer, Integer> STRUCTURE_BY_THOUSANDS = Map.of(2, 1, 3, 1, 4, 1, 5, 1, 6, 1, 8, 1, 9, 2, 7, 3);
 
-  private BrainLobes() {}
+  private BrainStructures() {}
 
   /** The folder of the bundled Colin27/AAL sample. */
   public static Path sampleFolder(Path repo) {
@@ -47,10 +47,10 @@ public final class BrainLobes {
     Files.createDirectories(out.resolve("labelsTr"));
     Volume<?> image = VolumeFormats.read(sample.resolve("ch2.nii.gz"));
     Volume<?> aal = VolumeFormats.read(sample.resolve("aal.nii.gz"));
-    Map<Integer, Integer> lobeOf = lobes(sample.resolve("aal.nii.txt"));
+    Map<Integer, Integer> structureOf = structures(sample.resolve("aal.nii.txt"));
     float[] regions = VolumeArrays.channels(aal)[0];
     short[] labels = new short[regions.length];
-    for (int i = 0; i < regions.length; i++) labels[i] = (short) (int) lobeOf.getOrDefault((int) regions[i], 0);
+    for (int i = 0; i < regions.length; i++) labels[i] = (short) (int) structureOf.getOrDefault((int) regions[i], 0);
     Files.copy(sample.resolve("ch2.nii.gz"), out.resolve("imagesTr/ch2_0000.nii.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     new NiftiWriter().write(VolumeArrays.labels(labels, VolumeArrays.shapeZyx(aal), image.geometry()), out.resolve("labelsTr/ch2.nii.gz"));
     JsonObject json = new JsonObject();
@@ -62,22 +62,22 @@ public final class BrainLobes {
     json.add("labels", labelJson);
     json.addProperty("numTraining", 1);
     json.addProperty("file_ending", ".nii.gz");
-    json.addProperty("name", "ColinLobes");
-    json.addProperty("description", "Colin27 T1 (MNI) with six structures merged from the AAL atlas; demonstration only");
+    json.addProperty("name", "ColinStructures");
+    json.addProperty("description", "Colin27 T1 (MNI) with three structures merged from the AAL atlas; demonstration only");
     String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
     AtomicFiles.write(out.resolve("dataset.json"), o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** AAL region value -> lobe label, from aal.nii.txt ("value name code" per line). */
-  static Map<Integer, Integer> lobes(Path table) throws IOException {
+  /** AAL region value -> structure label, from aal.nii.txt ("value name code" per line). */
+  static Map<Integer, Integer> structures(Path table) throws IOException {
     Map<Integer, Integer> out = new HashMap<>();
     for (String line : Files.readAllLines(table)) {
       String[] f = line.trim().split("\\s+");
       if (f.length < 3) continue;
       int value = Integer.parseInt(f[0]);
       int code = Integer.parseInt(f[2]);
-      Integer lobe = LOBE_BY_THOUSANDS.get(code / 1000);
-      if (lobe != null) out.put(value, lobe);
+      Integer structure = STRUCTURE_BY_THOUSANDS.get(code / 1000);
+      if (structure != null) out.put(value, structure);
     }
     return out;
   }
