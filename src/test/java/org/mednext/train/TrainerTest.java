@@ -74,8 +74,8 @@ class TrainerTest {
     NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(fold.resolve("checkpoint_final.pth"));
     assertEquals(Optional.of("3d_fullres"), ckpt.configuration());
     assertEquals(Optional.of(TrainingCheckpoint.TRAINER_NAME), ckpt.trainerName());
-    assertEquals(7, ArchitectureInference.infer(ckpt.shapes()).numClasses());
-    assertEquals(7, mf.datasetJson().labels().numSegmentationHeads());
+    assertEquals(4, ArchitectureInference.infer(ckpt.shapes()).numClasses());
+    assertEquals(4, mf.datasetJson().labels().numSegmentationHeads());
   }
 
   @Test
