@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * nnU-Net's {@code CTNormalization}: clip to the plans' 0.5 / 99.5 foreground percentiles, subtract the

@@ -2,6 +2,7 @@ package org.mednext.preprocess;
 
 import java.util.Arrays;
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * nnU-Net's crop to the non-zero region ({@code crop_to_nonzero}, NNUNET_PIPELINE_SPEC.md B.4) and its

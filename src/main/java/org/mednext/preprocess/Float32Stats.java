@@ -1,5 +1,6 @@
 package org.mednext.preprocess;
 
+import org.mednext.util.Parallel;
 /**
  * numpy's float32 {@code sum}, {@code mean} and {@code std} (ddof 0), bit for bit as numpy 2.x computes them
  * for a contiguous array: pairwise summation in float32 ({@code pairwise_sum} in numpy's loops_utils.h.src:

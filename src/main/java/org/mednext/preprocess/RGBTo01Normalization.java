@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /** nnU-Net's {@code RGBTo01Normalization}: values must lie in [0, 255]; {@code x / 255} in float32. */
 public record RGBTo01Normalization() implements Normalization {

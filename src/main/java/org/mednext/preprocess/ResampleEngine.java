@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import org.mednext.util.Half;
+import org.mednext.util.Parallel;
 
 /**
  * Separable resampling of one 3-D channel (C order, axis 2 fastest) in two stages, holding at most the input,

@@ -3,6 +3,7 @@ package org.mednext.preprocess;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * nnU-Net's default resampling ({@code resample_data_or_seg_to_shape}, NNUNET_PIPELINE_SPEC.md B.6-B.7,

@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * nnU-Net's {@code RescaleTo01Normalization}: {@code x -= min(x)}, then {@code x /= max(max(x), 1e-8)}, in

@@ -2,6 +2,7 @@ package org.mednext.preprocess;
 
 import java.util.Arrays;
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * The plans' {@code transpose_forward} / {@code transpose_backward}: a permutation of the three spatial axes,

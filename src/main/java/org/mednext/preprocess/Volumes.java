@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /** Shape checks and small whole-array helpers for 3-D channels in C order (axis 2 fastest). */
 final class Volumes {

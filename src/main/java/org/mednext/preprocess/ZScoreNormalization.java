@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * nnU-Net's {@code ZScoreNormalization}: {@code (x - mean) / max(std, 1e-8)} with the channel's own float32

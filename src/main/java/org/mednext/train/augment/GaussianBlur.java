@@ -3,6 +3,7 @@ package org.mednext.train.augment;
 import java.util.SplittableRandom;
 import org.mednext.train.sampling.Patch;
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * batchgeneratorsv2 {@code GaussianBlurTransform} as nnU-Net configures it (§D.7 row 3; applied with p = 0.2):

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.mednext.train.sampling.Patch;
 import org.mednext.train.sampling.Seeds;
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * batchgeneratorsv2 {@code GaussianNoiseTransform} as nnU-Net configures it (§D.7 row 2; applied with p = 0.1):

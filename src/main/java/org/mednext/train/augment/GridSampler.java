@@ -3,6 +3,7 @@ package org.mednext.train.augment;
 import java.util.Arrays;
 import org.mednext.train.sampling.Patch;
 import org.mednext.util.Half;
+import org.mednext.util.Parallel;
 
 /**
  * The resampling core of {@link SpatialTransform}: batchgeneratorsv2's {@code SpatialTransform} grid (centred

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.mednext.train.sampling.DeepSupervisionTargets;
 import org.mednext.train.sampling.Patch;
 import org.mednext.util.Checks;
+import org.mednext.util.Parallel;
 
 /**
  * batchgeneratorsv2 {@code SimulateLowResolutionTransform} as nnU-Net configures it (§D.7 row 6; applied with

@@ -1,28 +1,27 @@
-package org.mednext.preprocess;
+package org.mednext.util;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
-import org.mednext.util.Checks;
 
 /**
  * Runs tasks {@code 0..n-1} on a few short-lived threads. Callers make every task write a disjoint part of
  * the result with a fixed sequence of operations, so results never depend on the thread count.
  */
-final class Parallel {
+public final class Parallel {
 
   private Parallel() {}
 
   /** Checks a user-supplied thread count. */
-  static int checkThreads(int threads) {
+  public static int checkThreads(int threads) {
     Checks.argument(threads >= 1, "thread count must be >= 1, got %d", threads);
     return threads;
   }
 
   /** Runs {@code task} for every index in {@code [0, n)}. */
-  static void forEach(int n, int threads, IntConsumer task) {
+  public static void forEach(int n, int threads, IntConsumer task) {
     forEach(n, threads, () -> null, (ignored, i) -> task.accept(i));
   }
 
@@ -30,7 +29,7 @@ final class Parallel {
    * Runs {@code task} for every index in {@code [0, n)}; each worker thread gets its own workspace from
    * {@code workspace} (created lazily, once per worker).
    */
-  static <W> void forEach(int n, int threads, Supplier<W> workspace, ObjIntConsumer<W> task) {
+  public static <W> void forEach(int n, int threads, Supplier<W> workspace, ObjIntConsumer<W> task) {
     checkThreads(threads);
     int workers = Math.min(threads, n);
     if (workers <= 1) {
@@ -53,7 +52,7 @@ final class Parallel {
     };
     Thread[] pool = new Thread[workers - 1];
     for (int t = 0; t < pool.length; t++) {
-      pool[t] = new Thread(worker, "mednext-preprocess-" + t);
+      pool[t] = new Thread(worker, "mednext-worker-" + t);
       pool[t].setDaemon(true);
       pool[t].start();
     }
@@ -77,18 +76,25 @@ final class Parallel {
   }
 
   /** A task over the index range {@code [from, to)}. */
-  interface RangeTask {
+  public interface RangeTask {
     void run(int from, int to);
   }
 
   /** Runs {@code task} over consecutive ranges covering {@code [0, n)} (at least {@code 1 << 16} long each). */
-  static void forRanges(int n, int threads, RangeTask task) {
-    int chunk = chunkSize(n, threads, 1 << 16);
-    forEach((n + chunk - 1) / chunk, threads, k -> task.run(k * chunk, Math.min(n, (k + 1) * chunk)));
+  public static void forRanges(int n, int threads, RangeTask task) {
+    forRanges(n, threads, 1 << 16, task);
+  }
+
+  /** Runs {@code task} over consecutive ranges covering {@code [0, n)}, each at least {@code minChunk} long. */
+  public static void forRanges(int n, int threads, int minChunk, RangeTask task) {
+    checkThreads(threads);
+    if (n <= 0) return;
+    int chunk = chunkSize(n, threads, minChunk);
+    forEach((int) ((n + (long) chunk - 1) / chunk), threads, k -> task.run(k * chunk, (int) Math.min(n, (long) (k + 1) * chunk)));
   }
 
   /** Splits {@code [0, n)} into about {@code 4 * threads} chunks of at least {@code minChunk}; returns the chunk size. */
-  static int chunkSize(long n, int threads, int minChunk) {
+  public static int chunkSize(long n, int threads, int minChunk) {
     long chunks = Math.max(1, 4L * threads);
     long size = Math.max(minChunk, (n + chunks - 1) / chunks);
     return (int) Math.min(Integer.MAX_VALUE, Math.max(1, size));
