@@ -2,7 +2,6 @@ package org.mednext.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mednext.torch.TensorData;
@@ -56,10 +55,5 @@ public final class PretrainedWeights {
     List<String> ignored = new ArrayList<>();
     for (String k : source.keySet()) if (!targetShapes.containsKey(k)) ignored.add(k);
     return new Report(copied, heads, ignored);
-  }
-
-  /** Keys of {@code shapes} in order, as a map copy (helper for callers). */
-  static Map<String, long[]> copyOf(Map<String, long[]> shapes) {
-    return new LinkedHashMap<>(shapes);
   }
 }

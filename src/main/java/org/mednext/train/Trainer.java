@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.mednext.engine.Engines;
 import org.mednext.model.Configuration;
 import org.mednext.model.DatasetJson;
@@ -207,10 +206,5 @@ public final class Trainer {
       MedNeXtConfig network = ArchitectureInference.infer(ckpt.shapes());
       return new Pretrained(plans, configuration, network, ckpt.weights());
     }
-  }
-
-  /** For error messages: an Optional's value or a placeholder. */
-  static String or(Optional<?> o, String placeholder) {
-    return o.map(Object::toString).orElse(placeholder);
   }
 }
