@@ -32,7 +32,7 @@ for (i = 0; i < files.length; i++) {
   run("Segment Image (MedNeXt-v2)", "model=[" + model + "] " + options);
   labels = getTitle();
   saveAs("Tiff", output + labels + ".tif");
-  run("Label Statistics (MedNeXt-v2)");
+  run("Label Statistics (MedNeXt-v2)", "intensity=[]"); // empty: measure the image the labels came from
   csv = File.open(output + labels + "-volumes.csv");
   print(csv, "label,name,voxels,volume_ml,mean,sd");
   for (r = 0; r < nResults; r++) {

@@ -55,7 +55,8 @@ final class InstallFijiCommand implements Callable<Integer> {
   Path fiji;
 
   @Option(names = "--jar", paramLabel = "FILE",
-      description = "MedNeXt_Fiji.jar to install (default: the jar this command runs from, else target/MedNeXt_Fiji.jar)")
+      description = "MedNeXt_Fiji.jar to install (default: the jar this command runs from, else "
+          + "target/MedNeXt_Fiji.jar)")
   Path jar;
 
   @Option(names = "--classpath", paramLabel = "FILE",

@@ -199,15 +199,18 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
 
   @Override
   public String reportError(String command, Throwable error) {
-    String message = Errors.message(error);
     if (error instanceof CancelledException) {
       statusService.showStatus(command + ": cancelled");
       return "cancelled";
     }
-    log.debug(command + " failed", error);
-    if (headless()) {
+    boolean headless = headless();
+    String message = Errors.describe(error, headless);
+    if (headless) {
+      log.debug(command + " failed", error); // NB: headless, the log is stderr, which gets one line only
       System.err.println("MedNeXt-v2: " + command + ": " + message);
     } else {
+      if (Errors.isUserError(error)) log.debug(command + " failed", error);
+      else log.error(command + " failed", error); // a bug: the trace goes to the Console, the user gets one sentence
       IJ.error(command, message);
     }
     return message;

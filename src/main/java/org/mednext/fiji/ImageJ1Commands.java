@@ -44,12 +44,12 @@ public final class ImageJ1Commands implements PlugIn {
 
   /** The dialog of Segment Image (also used by the key-consistency test). */
   static MacroForm segmentImageForm() {
-    return predictionFields(new MacroForm(Menus.name(Menus.SEGMENT_IMAGE))
+    return predictionFields(new MacroForm(MenuPaths.name(MenuPaths.SEGMENT_IMAGE))
         .directory("model", "Model folder", Prefs.get(MODEL_PREF, "")));
   }
 
   static MacroForm segmentFilesForm() {
-    return predictionFields(new MacroForm(Menus.name(Menus.SEGMENT_FILES))
+    return predictionFields(new MacroForm(MenuPaths.name(MenuPaths.SEGMENT_FILES))
         .file("input", "Input (file or folder)", "")
         .directory("output", "Output folder", "")
         .directory("model", "Model folder", Prefs.get(MODEL_PREF, "")))
@@ -58,16 +58,17 @@ public final class ImageJ1Commands implements PlugIn {
   }
 
   static MacroForm modelInfoForm() {
-    return new MacroForm(Menus.name(Menus.MODEL_INFO)).directory("model", "Model folder", Prefs.get(MODEL_PREF, ""));
+    return new MacroForm(MenuPaths.name(MenuPaths.MODEL_INFO))
+        .directory("model", "Model folder", Prefs.get(MODEL_PREF, ""));
   }
 
   static MacroForm labelStatisticsForm() {
-    return new MacroForm(Menus.name(Menus.LABEL_STATISTICS))
+    return new MacroForm(MenuPaths.name(MenuPaths.LABEL_STATISTICS))
         .string("intensity", "Intensity image (title; empty: the segmented image)", "");
   }
 
   static MacroForm showPreviewForm() {
-    return new MacroForm(Menus.name(Menus.SHOW_PREVIEW))
+    return new MacroForm(MenuPaths.name(MenuPaths.SHOW_PREVIEW))
         .string("intensity", "Intensity image (title; empty: the segmented image)", "")
         .choice("viewer", "Viewer", VIEWERS, "auto");
   }
@@ -87,7 +88,7 @@ public final class ImageJ1Commands implements PlugIn {
     }
     MacroForm f = segmentImageForm();
     if (!f.read()) return;
-    run(Menus.SEGMENT_IMAGE, m -> {
+    run(MenuPaths.SEGMENT_IMAGE, m -> {
       ImagePlus labels = m.segment(image, model(f), m.options(f.get("folds"), f.number("step_size"), f.flag("tta"),
           f.get("device")), new ImageJProgress());
       labels.show();
@@ -97,7 +98,7 @@ public final class ImageJ1Commands implements PlugIn {
   private void segmentFiles() {
     MacroForm f = segmentFilesForm();
     if (!f.read()) return;
-    run(Menus.SEGMENT_FILES, m -> {
+    run(MenuPaths.SEGMENT_FILES, m -> {
       Path output = Paths.get(f.get("output"));
       BatchResult r = m.segmentFiles(Paths.get(f.get("input")), output, model(f),
           m.options(f.get("folds"), f.number("step_size"), f.flag("tta"), f.get("device"))
@@ -110,10 +111,15 @@ public final class ImageJ1Commands implements PlugIn {
   private void modelInfo() {
     MacroForm f = modelInfoForm();
     if (!f.read()) return;
-    run(Menus.MODEL_INFO, m -> {
-      String text = m.describeModel(model(f)).text();
-      if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) IJ.log(text);
-      else new TextWindow("MedNeXt-v2 Model Info", text, 640, 320);
+    run(MenuPaths.MODEL_INFO, m -> {
+      ModelSummary summary = m.describeModel(model(f));
+      if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) {
+        IJ.log(summary.text());
+      } else {
+        StringBuilder rows = new StringBuilder();
+        for (String[] row : summary.rows()) rows.append(row[0]).append('\t').append(row[1]).append('\n');
+        new TextWindow("MedNeXt-v2 Model Info", "Property\tValue", rows.toString(), 760, 300);
+      }
     });
   }
 
@@ -125,7 +131,7 @@ public final class ImageJ1Commands implements PlugIn {
     }
     MacroForm f = labelStatisticsForm();
     if (!f.read()) return;
-    run(Menus.LABEL_STATISTICS, m -> m.showResults(m.labelStatistics(labels, f.get("intensity"))));
+    run(MenuPaths.LABEL_STATISTICS, m -> m.showResults(m.labelStatistics(labels, f.get("intensity"))));
   }
 
   private void showPreview() {
@@ -136,7 +142,7 @@ public final class ImageJ1Commands implements PlugIn {
     }
     MacroForm f = showPreviewForm();
     if (!f.read()) return;
-    run(Menus.SHOW_PREVIEW, m -> m.showPreview(labels, f.get("intensity"), f.get("viewer")));
+    run(MenuPaths.SHOW_PREVIEW, m -> m.showPreview(labels, f.get("intensity"), f.get("viewer")));
   }
 
   private static Path model(MacroForm f) {
@@ -158,7 +164,7 @@ public final class ImageJ1Commands implements PlugIn {
     try {
       action.run(mednext);
     } catch (Exception | OutOfMemoryError e) {
-      mednext.reportError(Menus.name(menuPath), e);
+      mednext.reportError(MenuPaths.name(menuPath), e);
       if (IJ.isMacro()) {
         Interpreter.abort(); // stops a macro run from any thread; Macro.abort() then throws on macro threads
         Macro.abort();

@@ -12,7 +12,7 @@ import org.scijava.plugin.Plugin;
  * Plugins &gt; MedNeXt-v2 &gt; Label Statistics: per label of the active label image, its name, voxel count,
  * volume in mL and the intensity mean and standard deviation, in ImageJ's Results table.
  */
-@Plugin(type = Command.class, headless = true, menuPath = Menus.LABEL_STATISTICS,
+@Plugin(type = Command.class, headless = true, menuPath = MenuPaths.LABEL_STATISTICS,
     description = "Measure every label of a label image")
 public final class LabelStatisticsCommand extends ContextCommand {
 

@@ -93,8 +93,9 @@ public interface MedNeXtService extends SciJavaService {
   String showPreview(ImagePlus labels, String intensityTitle, String viewer);
 
   /**
-   * Tells the user that {@code command} failed: one dialog, or one stderr line when headless. The stack trace
-   * goes to the log at debug level only.
+   * Tells the user that {@code command} failed: one dialog, or one stderr line when headless. The stack trace goes
+   * to the log at debug level, or, for an internal error with a screen, as an error (Fiji's Console). A
+   * cancellation is only noted in the status bar.
    *
    * @return the message shown
    */

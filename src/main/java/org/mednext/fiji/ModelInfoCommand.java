@@ -8,7 +8,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /** Plugins &gt; MedNeXt-v2 &gt; Model Info: network, parameter count, labels, spacing and folds of a model folder. */
-@Plugin(type = Command.class, headless = true, menuPath = Menus.MODEL_INFO,
+@Plugin(type = Command.class, headless = true, menuPath = MenuPaths.MODEL_INFO,
     description = "Describe a MedNeXt-v2 nnU-Net model folder")
 public final class ModelInfoCommand extends ContextCommand {
 

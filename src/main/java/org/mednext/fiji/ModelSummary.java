@@ -70,21 +70,28 @@ public record ModelSummary(Path folder, String network, long parameters, List<St
         ckpt.trainerName());
   }
 
-  /** A few lines for a text window or the log. */
-  public String text() {
-    StringBuilder s = new StringBuilder();
-    line(s, "Model folder", folder.toString());
-    line(s, "Network", network);
-    line(s, "Parameters", String.format(Locale.ROOT, "%,d", parameters));
-    line(s, "Input channels", String.join(", ", channels));
+  /** The summary as (property, value) rows, in display order. */
+  public List<String[]> rows() {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"Model folder", folder.toString()});
+    rows.add(new String[] {"Network", network});
+    rows.add(new String[] {"Parameters", String.format(Locale.ROOT, "%,d", parameters)});
+    rows.add(new String[] {"Input channels", String.join(", ", channels)});
     StringBuilder l = new StringBuilder();
     labels.forEach((v, n) -> l.append(l.length() == 0 ? "" : ", ").append(v).append(' ').append(n));
-    line(s, "Labels", l.toString());
-    line(s, "Configuration", configuration);
-    line(s, "Spacing (z, y, x)", spacing + " mm");
-    line(s, "Patch (z, y, x)", patchSize + " voxels");
-    line(s, "Folds", String.join(", ", folds));
-    trainer.ifPresent(t -> line(s, "Trainer", t));
+    rows.add(new String[] {"Labels", l.toString()});
+    rows.add(new String[] {"Configuration", configuration});
+    rows.add(new String[] {"Spacing (z, y, x)", spacing + " mm"});
+    rows.add(new String[] {"Patch (z, y, x)", patchSize + " voxels"});
+    rows.add(new String[] {"Folds", String.join(", ", folds)});
+    trainer.ifPresent(t -> rows.add(new String[] {"Trainer", t}));
+    return rows;
+  }
+
+  /** The rows as aligned lines, for the log or a console. */
+  public String text() {
+    StringBuilder s = new StringBuilder();
+    for (String[] row : rows()) line(s, row[0], row[1]);
     return s.toString();
   }
 

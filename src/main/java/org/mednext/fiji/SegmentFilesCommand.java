@@ -12,7 +12,7 @@ import org.scijava.plugin.Plugin;
  * series folder or a folder of cases; writes {@code <case>.nii.gz} per case into the output folder. Headless:
  * {@code fiji --headless --run "Segment Files (MedNeXt-v2)" 'input="/in",output="/out",model="/model"'}.
  */
-@Plugin(type = Command.class, headless = true, menuPath = Menus.SEGMENT_FILES,
+@Plugin(type = Command.class, headless = true, menuPath = MenuPaths.SEGMENT_FILES,
     description = "Segment NIfTI/TIFF/DICOM files with a MedNeXt-v2 nnU-Net model folder")
 public final class SegmentFilesCommand extends ContextCommand {
 

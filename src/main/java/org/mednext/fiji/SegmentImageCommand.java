@@ -12,7 +12,7 @@ import org.scijava.plugin.Plugin;
  * Plugins &gt; MedNeXt-v2 &gt; Segment Image: segments the active image with a model folder. Macro:
  * {@code run("Segment Image (MedNeXt-v2)", "model=[/path/to/model] folds=auto step_size=0.5 tta=true device=auto")}.
  */
-@Plugin(type = Command.class, headless = true, menuPath = Menus.SEGMENT_IMAGE,
+@Plugin(type = Command.class, headless = true, menuPath = MenuPaths.SEGMENT_IMAGE,
     description = "Segment the image with a MedNeXt-v2 nnU-Net model folder")
 public final class SegmentImageCommand extends ContextCommand {
 

@@ -10,7 +10,7 @@ import org.scijava.plugin.Plugin;
  * Plugins &gt; MedNeXt-v2 &gt; Show Preview: the intensity image with the active label image as a coloured overlay,
  * in BigDataViewer when Fiji has it, else as an ImageJ composite with Orthogonal Views. Needs a screen.
  */
-@Plugin(type = Command.class, menuPath = Menus.SHOW_PREVIEW,
+@Plugin(type = Command.class, menuPath = MenuPaths.SHOW_PREVIEW,
     description = "Show the image with the label overlay in 3D")
 public final class ShowPreviewCommand extends ContextCommand {
 

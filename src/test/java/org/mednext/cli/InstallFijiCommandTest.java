@@ -33,7 +33,8 @@ class InstallFijiCommandTest {
     for (String coordinates : new String[] {"ai.djl:api:0.36.0", "ai.djl.pytorch:pytorch-engine:0.36.0",
         "ai.djl.pytorch:pytorch-jni:2.7.1-0.36.0", "ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64",
         "info.picocli:picocli:4.7.7", "net.java.dev.jna:jna:5.14.0", "com.google.code.gson:gson:2.10.1",
-        "org.slf4j:slf4j-api:2.0.17", "org.scijava:scijava-common:2.100.1", "org.junit.jupiter:junit-jupiter-api:5.13.4"}) {
+        "org.slf4j:slf4j-api:2.0.17", "org.scijava:scijava-common:2.100.1",
+        "org.junit.jupiter:junit-jupiter-api:5.13.4"}) {
       entries.add(repositoryJar(coordinates).toString());
     }
     classpath = Files.writeString(tmp.resolve("target/runtime.classpath"), String.join(File.pathSeparator, entries));

@@ -178,6 +178,13 @@ class DefaultMedNeXtServiceTest {
   }
 
   @Test
+  void anInternalErrorSaysSoInOneLine() throws Exception {
+    String err = FijiTests.stderrOf(() -> mednext.reportError("Segment Image", new NullPointerException("x is null")));
+    assertEquals("MedNeXt-v2: Segment Image: internal error (NullPointerException: x is null); run with "
+        + "-Dscijava.log.level=debug for the stack trace" + System.lineSeparator(), err);
+  }
+
+  @Test
   void aMissingModelFolderIsAReadableError() {
     ImagePlus image = FijiTests.image("p", PHANTOM, ImagePlus.GRAY8, new double[] {1, 1, 1});
     Exception e = assertThrows(Exception.class, () -> mednext.segment(image, tmp.resolve("none"), fast()));

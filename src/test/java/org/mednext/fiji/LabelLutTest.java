@@ -19,7 +19,9 @@ class LabelLutTest {
   @Test
   void everyLabelHasItsOwnColour() {
     Set<Integer> seen = new HashSet<>();
-    for (int v = 1; v < LabelLut.SIZE; v++) assertTrue(seen.add(LabelLut.argb(v) & 0xffffff), "colour of " + v + " repeats");
+    for (int v = 1; v < LabelLut.SIZE; v++) {
+      assertTrue(seen.add(LabelLut.argb(v) & 0xffffff), "colour of " + v + " repeats");
+    }
   }
 
   @Test

@@ -36,7 +36,10 @@ class LabelStatisticsCommandTest {
   void tabulatesTheLabelsOfTheActiveLabelImage() throws Exception {
     ImagePlus image = FijiTests.image("t1", PHANTOM, ImagePlus.GRAY8, new double[] {2, 2, 2});
     short[] l = new short[PHANTOM.values().length];
-    for (int i = 0; i < l.length; i++) l[i] = (short) (PHANTOM.values()[i] >= 250 ? 2 : PHANTOM.values()[i] >= 90 ? 1 : 0);
+    for (int i = 0; i < l.length; i++) {
+      float v = PHANTOM.values()[i];
+      l[i] = (short) (v >= 250 ? 2 : v >= 90 ? 1 : 0);
+    }
     ImagePlus labels = LabelImages.create(l, PHANTOM.shapeZyx(), image, Map.of(1, "shell", 2, "core"));
     CommandModule m = commands.run(LabelStatisticsCommand.class, "labels", labels);
     assertFalse(m.isCanceled(), m.getCancelReason());

@@ -56,11 +56,11 @@ class MacroKeysTest {
     }
     Map<String, String> expected = new TreeMap<>();
     String entry = ImageJ1Commands.class.getName();
-    expected.put(Menus.SEGMENT_IMAGE, entry + "(\"segment\")");
-    expected.put(Menus.SEGMENT_FILES, entry + "(\"files\")");
-    expected.put(Menus.MODEL_INFO, entry + "(\"info\")");
-    expected.put(Menus.LABEL_STATISTICS, entry + "(\"statistics\")");
-    expected.put(Menus.SHOW_PREVIEW, entry + "(\"preview\")");
+    expected.put(MenuPaths.SEGMENT_IMAGE, entry + "(\"segment\")");
+    expected.put(MenuPaths.SEGMENT_FILES, entry + "(\"files\")");
+    expected.put(MenuPaths.MODEL_INFO, entry + "(\"info\")");
+    expected.put(MenuPaths.LABEL_STATISTICS, entry + "(\"statistics\")");
+    expected.put(MenuPaths.SHOW_PREVIEW, entry + "(\"preview\")");
     assertEquals(expected, entries);
     for (Class<? extends Command> c : List.of(SegmentImageCommand.class, SegmentFilesCommand.class,
         ModelInfoCommand.class, LabelStatisticsCommand.class, ShowPreviewCommand.class)) {

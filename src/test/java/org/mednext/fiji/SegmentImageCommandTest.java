@@ -18,6 +18,10 @@ import org.mednext.testutil.TinyModelFolder;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.task.Task;
+import org.scijava.task.event.TaskEvent;
 
 @Tag("engine")
 class SegmentImageCommandTest {
@@ -68,8 +72,45 @@ class SegmentImageCommandTest {
     assertTrue(m[0].isCanceled());
     assertEquals("model folder not found: " + none, m[0].getCancelReason());
     assertNull(m[0].getOutput("labels"));
-    assertTrue(err.contains("MedNeXt-v2: Segment Image: model folder not found: " + none + System.lineSeparator()), err);
+    String line = "MedNeXt-v2: Segment Image: model folder not found: " + none + System.lineSeparator();
+    assertTrue(err.contains(line), err);
     assertFalse(err.contains("\tat "), "no stack trace: " + err);
+  }
+
+  @Test
+  void theTaskMonitorsCancelButtonStopsItBetweenTiles() throws Exception {
+    CancelButton button = new CancelButton();
+    EventService events = commands.context.service(EventService.class);
+    var subscribers = events.subscribe(button);
+    try {
+      ImagePlus image = FijiTests.image("phantom.tif", PHANTOM, ImagePlus.GRAY8, new double[] {1, 1, 1});
+      CommandModule m = commands.run(SegmentImageCommand.class, "image", image, "model", commands.model.toFile(),
+          "step_size", 0.5, "tta", true, "device", "cpu");
+      assertTrue(m.isCanceled());
+      assertEquals("cancelled", m.getCancelReason());
+      assertNull(m.getOutput("labels"));
+      assertEquals(1, button.tilesWhenPressed, "pressed after the first tile");
+      assertTrue(button.task.isDone(), "the task is finished, so the task monitor clears it");
+    } finally {
+      events.unsubscribe(subscribers);
+    }
+  }
+
+  /** What Fiji's task monitor does when the user presses its cancel button: Task.cancel. */
+  public static final class CancelButton {
+    volatile long tilesWhenPressed = -1;
+    volatile Task task;
+
+    @EventHandler
+    public void onEvent(TaskEvent e) {
+      Task t = e.getTask();
+      String status = t.getStatusMessage();
+      if (tilesWhenPressed < 0 && status != null && status.contains("tiles") && t.getProgressValue() >= 1) {
+        tilesWhenPressed = t.getProgressValue();
+        task = t;
+        t.cancel("the user pressed cancel");
+      }
+    }
   }
 
   @Test

@@ -165,8 +165,10 @@ public final class TinyModelFolder {
       "      \"use_mask_for_norm\": [false],",
       "      \"resampling_fn_data\": %1$s,",
       "      \"resampling_fn_seg\": %1$s,",
-      "      \"resampling_fn_data_kwargs\": {\"is_seg\": false, \"order\": 3, \"order_z\": 0, \"force_separate_z\": null},",
-      "      \"resampling_fn_seg_kwargs\": {\"is_seg\": true, \"order\": 1, \"order_z\": 0, \"force_separate_z\": null},",
+      "      \"resampling_fn_data_kwargs\": {\"is_seg\": false, \"order\": 3, \"order_z\": 0, "
+          + "\"force_separate_z\": null},",
+      "      \"resampling_fn_seg_kwargs\": {\"is_seg\": true, \"order\": 1, \"order_z\": 0, "
+          + "\"force_separate_z\": null},",
       "      \"resampling_fn_probabilities\": %1$s,",
       "      \"resampling_fn_probabilities_kwargs\": {\"is_seg\": false, \"order\": 1, \"order_z\": 0, "
           + "\"force_separate_z\": null},",

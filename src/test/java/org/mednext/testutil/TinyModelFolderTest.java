@@ -33,7 +33,8 @@ class TinyModelFolderTest {
       Prediction r = p.predict(new float[][] {phantom.values()}, phantom.shapeZyx(), new double[] {1, 1, 1},
           Progress.none());
       short[] expected = TinyModelFolder.thresholdLabels(phantom.values());
-      assertEquals(java.util.Set.of((short) 0, (short) 1, (short) 2), distinct(expected), "the phantom shows all labels");
+      assertEquals(java.util.Set.of((short) 0, (short) 1, (short) 2), distinct(expected),
+          "the phantom shows all labels");
       assertArrayEquals(expected, r.labels());
     }
   }

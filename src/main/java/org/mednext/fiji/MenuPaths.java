@@ -5,7 +5,7 @@ package org.mednext.fiji;
  * registers the same names for plain ImageJ 1.x, and in Fiji imagej-legacy lets the SciJava command take over
  * the entry (it overrides an ImageJ 1.x command of the same name), so macros are the same in both.
  */
-final class Menus {
+final class MenuPaths {
 
   static final String ROOT = "Plugins>MedNeXt-v2>";
   static final String SEGMENT_IMAGE = ROOT + "Segment Image (MedNeXt-v2)";
@@ -14,7 +14,7 @@ final class Menus {
   static final String LABEL_STATISTICS = ROOT + "Label Statistics (MedNeXt-v2)";
   static final String SHOW_PREVIEW = ROOT + "Show Preview (MedNeXt-v2)";
 
-  private Menus() {}
+  private MenuPaths() {}
 
   /** The command name of a menu path (its last part). */
   static String name(String menuPath) {
