@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.net.ArchitectureInference;
+import org.mednext.testutil.SharedData;
 import org.mednext.testutil.TinyModelFolder;
 
 class ModelSummaryTest {
@@ -42,6 +43,20 @@ class ModelSummaryTest {
     assertTrue(text.contains("Labels:            0 background, 1 a, 2 b"), text);
     assertTrue(text.contains(String.format("Parameters:        %,d", expected)), text);
     assertTrue(text.contains("Folds:             fold_0, fold_1"), text);
+  }
+
+  @Test
+  void describesASharedReferenceModel() throws Exception {
+    Path model = SharedData.require("fixtures/nnunet_pipeline/models/Dataset982_MedNeXtV2RefMR/"
+        + "nnUNetTrainer_MedNeXtV2Ref__nnUNetPlans__3d_fullres");
+    ModelSummary s = ModelSummary.read(model);
+    // values from that folder's dataset.json and plans.json
+    assertEquals(Map.of(0, "background", 1, "tissue_a", 2, "tissue_b"), s.labels());
+    assertEquals(List.of("T1"), s.channels());
+    assertEquals(List.of(6.0, 1.5, 1.5), s.spacing());
+    assertEquals(List.of(16, 64, 80), s.patchSize());
+    assertEquals(List.of("fold_0"), s.folds());
+    assertTrue(s.network().startsWith("MedNeXt-v2"), s.network());
   }
 
   @Test
