@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mednext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "MedNeXt-v2 segmentation, fine-tuning and model tools (the command line of MedNeXt for Fiji).",
-    subcommands = {DemoCommand.class, PredictCommand.class, TrainCommand.class, InfoCommand.class, ExportCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, PredictCommand.class, TrainCommand.class, InfoCommand.class, ExportCommand.class,
+        ForwardCommand.class, InstallFijiCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

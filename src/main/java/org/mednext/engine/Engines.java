@@ -85,7 +85,7 @@ public final class Engines {
         if (e.getGpuCount() == 0) {
           throw new EngineUnavailableException(
               "--device gpu: DJL sees no CUDA GPU. The bundled PyTorch natives are CPU-only; to use a GPU, run "
-                  + "scripts/mednext with MEDNEXT_DEVICE_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, "
+                  + "scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, "
                   + "'GPU'), or use --device cpu", null);
         }
         return Device.gpu();

@@ -1,0 +1,292 @@
+package org.mednext.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Prefs;
+import ij.measure.ResultsTable;
+import ij.plugin.filter.Analyzer;
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
+import org.mednext.engine.Engines;
+import org.mednext.model.Fold;
+import org.mednext.predict.CaseInput;
+import org.mednext.predict.CaseWriter;
+import org.mednext.predict.Prediction;
+import org.mednext.predict.Predictor;
+import org.mednext.predict.PredictorOptions;
+import org.mednext.task.CancelledException;
+import org.mednext.task.Progress;
+import org.mednext.util.Checks;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.ImagePlusVolumes;
+import org.mednext.volume.Volume;
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.service.AbstractService;
+import org.scijava.service.Service;
+import org.scijava.task.TaskService;
+
+/** The {@link MedNeXtService}: a cache of one open model plus the conversions between ImageJ and the core. */
+@Plugin(type = Service.class)
+public final class DefaultMedNeXtService extends AbstractService implements MedNeXtService {
+
+  private static final String VIEWER_AUTO = "auto";
+  private static final String VIEWER_BDV = "BigDataViewer";
+  private static final String VIEWER_IMAGEJ = "ImageJ";
+
+  @Parameter
+  private TaskService taskService;
+
+  @Parameter
+  private StatusService statusService;
+
+  @Parameter
+  private LogService log;
+
+  private final ModelCache<PredictorOptions, Predictor> cache = new ModelCache<>(Predictor::open);
+
+  /** Work done with an open predictor. */
+  @FunctionalInterface
+  private interface Work<R> {
+    R run(Predictor predictor) throws IOException;
+  }
+
+  // -- MedNeXtService methods --
+
+  @Override
+  public PredictorOptions options(String folds, double stepSize, boolean tta, String device) {
+    Checks.argument(stepSize > 0 && stepSize <= 1, "step_size must be in (0, 1], got %s", stepSize);
+    return PredictorOptions.defaults().withFolds(parseFolds(folds)).withStepSize(stepSize).withMirroring(tta)
+        .withThreads(Math.max(1, Prefs.getThreads())).withDevice(Engines.device(device == null ? "auto" : device));
+  }
+
+  @Override
+  public ImagePlus segment(ImagePlus image, Path modelFolder, PredictorOptions options) throws IOException {
+    return segment(image, modelFolder, options, null);
+  }
+
+  @Override
+  public ImagePlus segment(ImagePlus image, Path modelFolder, PredictorOptions options, Progress progress)
+      throws IOException {
+    Checks.notNull(image, "image");
+    Volume<?> volume = ImagePlusVolumes.toVolume(image);
+    try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: " + image.getTitle())) {
+      Progress p = ImageJProgress.both(task, progress);
+      return withPredictor(modelFolder, options, p, predictor -> {
+        Prediction r = predictor.predict(volume, p);
+        log.info(String.format(Locale.ROOT, "MedNeXt-v2: segmented %s in %.1f s", image.getTitle(), r.times().total()));
+        return LabelImages.create(r.labels(), r.shape(), image,
+            predictor.model().datasetJson().labels().outputLabelNames());
+      });
+    }
+  }
+
+  @Override
+  public Img<UnsignedShortType> segment(RandomAccessibleInterval<? extends RealType<?>> image, double[] spacing,
+      Path modelFolder, PredictorOptions options) throws IOException {
+    Checks.notNull(image, "image");
+    Checks.argument(spacing != null && spacing.length == 3, "spacing needs 3 values (x, y, z) in mm");
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Volume<?> volume = Volume.of((RandomAccessibleInterval) image, Geometry.ofSpacing(spacing.clone()));
+    long[] size = volume.spatialSize();
+    try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: segmenting")) {
+      return withPredictor(modelFolder, options, task, predictor -> {
+        Prediction r = predictor.predict(volume, task);
+        return ArrayImgs.unsignedShorts(r.labels(), size[0], size[1], size[2]);
+      });
+    }
+  }
+
+  @Override
+  public BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, PredictorOptions options,
+      boolean skipExisting, Progress progress) throws IOException {
+    Files.createDirectories(outputFolder);
+    try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: segmenting files")) {
+      Progress p = ImageJProgress.both(task, progress);
+      return withPredictor(modelFolder, options, p, predictor -> {
+        List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
+            predictor.channels());
+        List<Path> written = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (int i = 0; i < cases.size(); i++) {
+          p.checkCancelled();
+          CaseInput c = cases.get(i);
+          String label = String.format(Locale.ROOT, "[%d/%d] %s: ", i + 1, cases.size(), c.id());
+          if (skipExisting && Files.exists(CaseWriter.labelFile(outputFolder, c.id()))) {
+            skipped.add(c.id());
+            continue;
+          }
+          try {
+            p.message(label + "reading");
+            CaseInput.Loaded loaded = c.load();
+            Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.geometry().spacingNnUnetOrder(),
+                prefixed(p, label));
+            written.addAll(CaseWriter.write(r, loaded.geometry(), outputFolder, c.id()));
+            log.info(String.format(Locale.ROOT, "MedNeXt-v2: %s%.1f s", label, r.times().total()));
+          } catch (CancelledException e) {
+            throw e;
+          } catch (IOException | RuntimeException e) {
+            failed.put(c.id(), Errors.message(e));
+            log.warn("MedNeXt-v2: " + label + Errors.message(e));
+          }
+        }
+        return new BatchResult(written, skipped, failed);
+      });
+    }
+  }
+
+  @Override
+  public ModelSummary describeModel(Path modelFolder) throws IOException {
+    return ModelSummary.read(modelFolder);
+  }
+
+  @Override
+  public ResultsTable labelStatistics(ImagePlus labels, String intensityTitle) {
+    Checks.notNull(labels, "labels");
+    ImagePlus intensity = LabelImages.intensityImage(labels, intensityTitle);
+    if (intensity == null) {
+      log.warn("MedNeXt-v2: no intensity image for " + labels.getTitle() + " (pass intensity=[title]); "
+          + "mean and SD are left out");
+    }
+    return LabelStatistics.compute(labels, intensity, LabelImages.names(labels));
+  }
+
+  @Override
+  public void showResults(ResultsTable table) {
+    Analyzer.setResultsTable(table); // NB: show("Results") alone does not make it the macros' table when headless
+    if (!headless()) table.show("Results");
+  }
+
+  @Override
+  public String showPreview(ImagePlus labels, String intensityTitle, String viewer) {
+    Checks.notNull(labels, "labels");
+    Checks.argument(!headless(), "Show Preview needs a screen; it cannot run headless");
+    ImagePlus intensity = LabelImages.intensityImage(labels, intensityTitle);
+    Checks.argument(intensity != null, "the image %s was segmented from is not open; pass its title as "
+        + "intensity=[title]", labels.getTitle());
+    String v = viewer == null || viewer.isBlank() ? VIEWER_AUTO : viewer;
+    Checks.argument(v.equals(VIEWER_AUTO) || v.equals(VIEWER_BDV) || v.equals(VIEWER_IMAGEJ),
+        "viewer must be %s, %s or %s, got '%s'", VIEWER_AUTO, VIEWER_BDV, VIEWER_IMAGEJ, v);
+    boolean bdv = v.equals(VIEWER_BDV) || (v.equals(VIEWER_AUTO) && BdvBridge.isAvailable());
+    Checks.argument(!v.equals(VIEWER_BDV) || BdvBridge.isAvailable(),
+        "BigDataViewer is not installed (it comes with Fiji); use viewer=ImageJ");
+    if (bdv) {
+      Volume<?> image = ImagePlusVolumes.toVolume(intensity);
+      Volume<?> label = ImagePlusVolumes.toVolume(labels);
+      double min = intensity.getCalibration().getCValue(intensity.getDisplayRangeMin());
+      double max = intensity.getCalibration().getCValue(intensity.getDisplayRangeMax());
+      BdvBridge.show(image.channel(0), min, max, label.channel(0), image.geometry().spacing(), intensity.getTitle());
+      return VIEWER_BDV;
+    }
+    ImageJPreview.show(intensity, labels);
+    return VIEWER_IMAGEJ;
+  }
+
+  @Override
+  public String reportError(String command, Throwable error) {
+    if (error instanceof CancelledException) {
+      statusService.showStatus(command + ": cancelled");
+      return "cancelled";
+    }
+    boolean headless = headless();
+    String message = Errors.describe(error, headless);
+    if (headless) {
+      log.debug(command + " failed", error); // NB: headless, the log is stderr, which gets one line only
+      System.err.println("MedNeXt-v2: " + command + ": " + message);
+    } else {
+      if (Errors.isUserError(error)) log.debug(command + " failed", error);
+      else log.error(command + " failed", error); // a bug: the trace goes to the Console, the user gets one sentence
+      IJ.error(command, message);
+    }
+    return message;
+  }
+
+  @Override
+  public void releaseModels() {
+    cache.clear();
+  }
+
+  // -- Disposable methods --
+
+  @Override
+  public void dispose() {
+    cache.close();
+  }
+
+  // -- Helpers --
+
+  private <R> R withPredictor(Path folder, PredictorOptions options, Progress p, Work<R> work) throws IOException {
+    Checks.notNull(folder, "model folder");
+    p.start("loading model " + folder.getFileName(), 0);
+    try (ModelCache<PredictorOptions, Predictor>.Lease lease = cache.acquire(folder, options)) {
+      p.checkCancelled();
+      log.info("MedNeXt-v2: " + lease.model().describe());
+      // libtorch's grad mode is per thread, and Fiji runs commands on pooled threads: set it here, restore after
+      boolean previous = Engines.inferenceMode();
+      try {
+        return work.run(lease.model());
+      } finally {
+        Engines.setGradMode(previous);
+      }
+    }
+  }
+
+  private static List<Fold> parseFolds(String folds) {
+    String f = folds == null ? "" : folds.trim();
+    if (f.isEmpty() || f.equalsIgnoreCase("auto")) return List.of();
+    List<Fold> out = new ArrayList<>();
+    for (String part : f.split("[,\\s]+")) {
+      if (part.isEmpty()) continue;
+      try {
+        out.add(Fold.parse(part));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("folds must be auto, all or fold numbers such as 0 or 0,1,2; got '"
+            + folds + "'", e);
+      }
+    }
+    return out;
+  }
+
+  private static Progress prefixed(Progress p, String prefix) {
+    return new Progress() {
+      @Override
+      public void start(String stage, long total) {
+        p.start(prefix + stage, total);
+      }
+
+      @Override
+      public void update(long done) {
+        p.update(done);
+      }
+
+      @Override
+      public void message(String text) {
+        p.message(prefix + text);
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return p.isCancelled();
+      }
+    };
+  }
+
+  private static boolean headless() {
+    return GraphicsEnvironment.isHeadless();
+  }
+}
