@@ -6,6 +6,7 @@ import ij.Prefs;
 import ij.measure.ResultsTable;
 import ij.plugin.filter.Analyzer;
 import java.awt.GraphicsEnvironment;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
@@ -28,6 +30,8 @@ import org.mednext.predict.Predictor;
 import org.mednext.predict.PredictorOptions;
 import org.mednext.task.CancelledException;
 import org.mednext.task.Progress;
+import org.mednext.train.Trainer;
+import org.mednext.train.TrainingOptions;
 import org.mednext.util.Checks;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.ImagePlusVolumes;
@@ -72,6 +76,54 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
     Checks.argument(stepSize > 0 && stepSize <= 1, "step_size must be in (0, 1], got %s", stepSize);
     return PredictorOptions.defaults().withFolds(parseFolds(folds)).withStepSize(stepSize).withMirroring(tta)
         .withThreads(Math.max(1, Prefs.getThreads())).withDevice(Engines.device(device == null ? "auto" : device));
+  }
+
+  @Override
+  public FineTuneRequest fineTuneRequest(File pretrained, File output, File dataset, String images, String labelImages,
+      int epochs, int iterations, String patch, String optimizer, double learningRate, String fold, String device) {
+    Checks.argument(pretrained != null, "choose the pretrained model folder");
+    Checks.argument(output != null, "choose the new model folder");
+    List<ImagePlus> imageList = new ArrayList<>();
+    List<ImagePlus> labelList = new ArrayList<>();
+    if (dataset == null) {
+      imageList = openImages(images, "images");
+      labelList = openImages(labelImages, "label_images");
+    }
+    Optional<int[]> patchSize = Optional.empty();
+    if (patch != null && !patch.isBlank()) {
+      String[] p = patch.trim().split("\\s*[, x]\\s*");
+      Checks.argument(p.length == 3, "patch must be three numbers z,y,x, got '%s'", patch);
+      patchSize = Optional.of(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])});
+    }
+    TrainingOptions options = TrainingOptions.defaults().withEpochs(epochs).withIterations(iterations, Math.max(1, iterations / 5))
+        .withOptimizer(optimizer, learningRate > 0 ? learningRate : Double.NaN).withThreads(Math.max(1, Prefs.getThreads()))
+        .withDevice(Engines.device(device == null ? "auto" : device));
+    Optional<String> f = fold == null || fold.isBlank() || fold.equals("auto") ? Optional.empty() : Optional.of(fold.trim());
+    return new FineTuneRequest(pretrained.toPath(), output.toPath(), Optional.ofNullable(dataset).map(File::toPath),
+        imageList, labelList, options, patchSize, f);
+  }
+
+  @Override
+  public String fineTune(FineTuneRequest request) throws IOException {
+    try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: fine-tuning")) {
+      Trainer.Result r = FineTuning.run(request, task);
+      String summary = String.format(Locale.ROOT, "fine-tuned model written to %s; validation Dice %s", r.modelFolder(),
+          r.finalDice());
+      log.info("MedNeXt-v2: " + summary);
+      return summary;
+    }
+  }
+
+  /** Open images by title ("a.tif, b.tif"). */
+  private static List<ImagePlus> openImages(String titles, String key) {
+    List<ImagePlus> out = new ArrayList<>();
+    Checks.argument(titles != null && !titles.isBlank(), "give a dataset folder, or the open images in '%s'", key);
+    for (String t : titles.split(",")) {
+      ImagePlus imp = ij.WindowManager.getImage(t.trim());
+      Checks.argument(imp != null, "%s: no open image titled '%s'", key, t.trim());
+      out.add(imp);
+    }
+    return out;
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.mednext.fiji;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import net.imglib2.RandomAccessibleInterval;
@@ -100,6 +101,28 @@ public interface MedNeXtService extends SciJavaService {
    * @return the message shown
    */
   String reportError(String command, Throwable error);
+
+  /**
+   * A fine-tuning request from the Fine-tune command's settings.
+   *
+   * @param dataset nnU-Net raw dataset folder, or null to use open images
+   * @param images titles of open intensity images, comma-separated (when no dataset)
+   * @param labelImages titles of their label images, same order
+   * @param patch "z,y,x" or empty for the pretrained plans' patch
+   * @param learningRate 0 for the default
+   * @param fold "auto", "all" or "0".."4"
+   * @throws IllegalArgumentException for unknown image titles and values out of range, naming them
+   */
+  FineTuneRequest fineTuneRequest(File pretrained, File output, File dataset, String images, String labelImages,
+      int epochs, int iterations, String patch, String optimizer, double learningRate, String fold, String device);
+
+  /**
+   * Fine-tunes as {@code mednext train --pretrained} does, with a cancellable task and, unless headless, a live plot
+   * of losses and pseudo-Dice per epoch.
+   *
+   * @return a one-line summary (model folder, validation Dice per label)
+   */
+  String fineTune(FineTuneRequest request) throws IOException;
 
   /** Closes the cached model (frees its memory); the next segmentation loads it again. */
   void releaseModels();

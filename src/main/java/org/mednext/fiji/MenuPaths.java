@@ -13,6 +13,7 @@ final class MenuPaths {
   static final String MODEL_INFO = ROOT + "Model Info (MedNeXt-v2)";
   static final String LABEL_STATISTICS = ROOT + "Label Statistics (MedNeXt-v2)";
   static final String SHOW_PREVIEW = ROOT + "Show Preview (MedNeXt-v2)";
+  static final String FINE_TUNE = ROOT + "Fine-tune (MedNeXt-v2)";
 
   private MenuPaths() {}
 
