@@ -123,21 +123,33 @@ public record CaseInput(String id, List<Path> channels) {
    */
   public Loaded load() throws IOException {
     List<float[]> data = new ArrayList<>();
-    int[] shape = null;
-    Geometry geometry = null;
+    Volume<?> first = null;
     for (Path p : channels) {
       Volume<?> v = VolumeFormats.read(p);
-      int[] s = VolumeArrays.shapeZyx(v);
-      if (shape == null) {
-        shape = s;
-        geometry = v.geometry();
-      } else if (!Arrays.equals(shape, s) || !Arrays.equals(geometry.spacing(), v.geometry().spacing())) {
-        throw new VolumeFormatException(p, "channel has size " + Arrays.toString(v.spatialSize()) + " and spacing "
-            + Arrays.toString(v.geometry().spacing()) + ", but channel 0 (" + channels.get(0).getFileName() + ") has "
-            + Arrays.toString(new int[] {shape[2], shape[1], shape[0]}) + " and " + Arrays.toString(geometry.spacing()));
-      }
+      if (first == null) first = v;
+      else requireSameGrid(p, first.spatialSize(), first.geometry(), v, "channel 0 (" + channels.get(0).getFileName() + ")");
       data.addAll(Arrays.asList(VolumeArrays.channels(v)));
     }
-    return new Loaded(data.toArray(new float[0][]), shape, geometry);
+    return new Loaded(data.toArray(new float[0][]), VolumeArrays.shapeZyx(first), first.geometry());
   }
+
+  /**
+   * Checks that {@code other} (read from {@code file}) has the reference's size (x, y, z) and spacing (to 0.1 %, as
+   * file headers round differently).
+   *
+   * @throws VolumeFormatException naming the file, both sizes and spacings
+   */
+  public static void requireSameGrid(Path file, long[] size, Geometry geometry, Volume<?> other, String referenceName)
+      throws VolumeFormatException {
+    double[] a = geometry.spacing();
+    double[] b = other.geometry().spacing();
+    boolean same = Arrays.equals(size, other.spatialSize());
+    for (int d = 0; d < 3 && same; d++) same = Math.abs(a[d] - b[d]) <= 1e-3 * Math.max(a[d], b[d]);
+    if (!same) {
+      throw new VolumeFormatException(file, "size " + Arrays.toString(other.spatialSize()) + " and spacing "
+          + Arrays.toString(b) + " differ from " + referenceName + "'s " + Arrays.toString(size)
+          + " and " + Arrays.toString(a));
+    }
+  }
+
 }

@@ -14,6 +14,7 @@ import org.mednext.io.CaseFiles;
 import org.mednext.io.VolumeFormatException;
 import org.mednext.io.VolumeFormats;
 import org.mednext.model.DatasetJson;
+import org.mednext.predict.CaseInput;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
@@ -160,22 +161,12 @@ public final class TrainingData {
 
     @Override
     public Loaded load() throws IOException {
-      List<float[]> data = new ArrayList<>();
-      int[] shape = null;
-      Geometry geometry = null;
-      for (Path p : channels) {
-        Volume<?> v = VolumeFormats.read(p);
-        if (shape == null) {
-          shape = VolumeArrays.shapeZyx(v);
-          geometry = v.geometry();
-        } else {
-          requireSameGrid(p, shape, geometry, v);
-        }
-        data.addAll(Arrays.asList(VolumeArrays.channels(v)));
-      }
+      CaseInput.Loaded image = new CaseInput(id, channels).load();
       Volume<?> lv = VolumeFormats.read(labelFile);
-      requireSameGrid(labelFile, shape, geometry, lv);
-      return new Loaded(data.toArray(new float[0][]), labels(lv, labelFile.toString()), shape, geometry);
+      int[] s = image.shape();
+      CaseInput.requireSameGrid(labelFile, new long[] {s[2], s[1], s[0]}, image.geometry(), lv,
+          "the image " + channels.get(0).getFileName());
+      return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.geometry());
     }
   }
 
@@ -188,21 +179,6 @@ public final class TrainingData {
             + " differs from the image's " + Arrays.toString(image.spatialSize()));
       }
       return new Loaded(VolumeArrays.channels(image), labels(labelImage, "case " + id), shape, image.geometry());
-    }
-  }
-
-  private static void requireSameGrid(Path file, int[] shape, Geometry geometry, Volume<?> v) throws VolumeFormatException {
-    int[] s = VolumeArrays.shapeZyx(v);
-    if (!Arrays.equals(shape, s)) {
-      throw new VolumeFormatException(file, "size " + Arrays.toString(v.spatialSize()) + " differs from the case's image "
-          + Arrays.toString(new int[] {shape[2], shape[1], shape[0]}));
-    }
-    double[] a = geometry.spacing();
-    double[] b = v.geometry().spacing();
-    for (int d = 0; d < 3; d++) {
-      if (Math.abs(a[d] - b[d]) > 1e-3 * Math.max(a[d], b[d])) {
-        throw new VolumeFormatException(file, "spacing " + Arrays.toString(b) + " differs from the case's image " + Arrays.toString(a));
-      }
     }
   }
 
