@@ -24,6 +24,8 @@ final class Ops3d {
 
   static final double NORM_EPS = 1e-5;
   static final double GRN_EPS = 1e-6;
+  /** Voxels copied at a time to reduce GRN norms in PyTorch's order (about 256 MB of float32). */
+  static final long GRN_COPY_VOXELS = 64L << 20;
 
   private Ops3d() {}
 
@@ -195,9 +197,18 @@ final class Ops3d {
       NDArray perSlice = JniUtils.norm((PtNDArray) z.reshape(s.get(0), s.get(1), s.get(2), -1), 2, new int[] {3}, false);
       g = perSlice.square().sum(new int[] {0}).clip(1e-30, Float.MAX_VALUE).sqrt();
     } else {
-      NDArray ncdhw = fromDepthMajor(z);
-      g = JniUtils.norm((PtNDArray) ncdhw, 2, new int[] {2, 3, 4}, false);
-      ncdhw.close();
+      // each channel's reduction is independent of the others: copy a few channels at a time (bounded memory)
+      Shape s = z.getShape();
+      long e = s.get(2);
+      long step = Math.max(1, GRN_COPY_VOXELS / Math.max(1, s.size() / e));
+      NDList parts = new NDList();
+      for (long c0 = 0; c0 < e; c0 += step) {
+        long c1 = Math.min(e, c0 + step);
+        NDArray ncdhw = fromDepthMajor(z.get(new NDIndex(":, :, {}:{}", c0, c1)));
+        parts.add(JniUtils.norm((PtNDArray) ncdhw, 2, new int[] {2, 3, 4}, false));
+        ncdhw.close();
+      }
+      g = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
     }
     return g.div(g.mean(new int[] {1}, true).add(GRN_EPS));
   }
