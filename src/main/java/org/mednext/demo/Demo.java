@@ -37,7 +37,7 @@ public final class Demo {
   public static Result run(Path repo, Path output, int threads, Device device, Progress progress) throws IOException {
     Path sample = BrainStructures.sampleFolder(repo);
     Files.createDirectories(output);
-    PredictorOptions options = PredictorOptions.defaults().withThreads(threads).withDevice(device).withMirroring(false);
+    PredictorOptions options = PredictorOptions.defaults().withThreads(threads).withDevice(device);
     Volume<?> image = VolumeFormats.read(sample.resolve("ch2.nii.gz"));
     Prediction p;
     String model;
