@@ -188,9 +188,13 @@ final class ResampleEngine {
           for (int x = 0; x < t0n; x++) {
             int i0 = k0.index[a * t0n + x] * s0;
             double w0 = k0.weight[a * t0n + x];
+            // NB: a zero-weight tap adds +-0 to the sum and cannot change it (inputs are finite); skipping it
+            // halves the work per axis whose length does not change (weights 1 and 0), e.g. z at export
+            if (weighted && w0 == 0.0) continue;
             for (int y = 0; y < t1n; y++) {
               int i1 = i0 + k1.index[b * t1n + y] * s1;
               double w1 = k1.weight[b * t1n + y];
+              if (weighted && w1 == 0.0) continue;
               for (int z = 0; z < t2n; z++) {
                 double coeff = in[i1 + k2.index[c * t2n + z]];
                 if (weighted) {

@@ -65,25 +65,37 @@ public final class Half {
 
   /**
    * The fp16 nearest to {@code value}, rounded once (numpy's float64 -> float16 cast); rounding through
-   * {@code float} first would round twice and can differ.
+   * {@code float} first would round twice and can differ. Bit manipulation: it runs once per voxel and class when
+   * logits are resampled at export.
    */
   public static short fromDouble(double value) {
-    if (Double.isNaN(value)) {
-      long bits = Double.doubleToRawLongBits(value);
-      int payload = (int) ((bits & 0x000f_ffff_ffff_ffffL) >>> 42);
-      return (short) (((int) (bits >>> 48) & 0x8000) | 0x7c00 | (payload == 0 ? 1 : payload));
+    long x = Double.doubleToRawLongBits(value);
+    int sign = (int) (x >>> 48) & 0x8000;
+    int exp = (int) (x >>> 52) & 0x7ff;
+    long mant = x & 0xF_FFFF_FFFF_FFFFL;
+    if (exp == 0x7ff) {
+      if (mant == 0) return (short) (sign | 0x7c00);
+      int payload = (int) (mant >>> 42); // numpy keeps the top payload bits; a payload that vanishes becomes 1
+      return (short) (sign | 0x7c00 | (payload == 0 ? 1 : payload));
     }
-    int sign = (Double.doubleToRawLongBits(value) >>> 63) == 0 ? 0 : 0x8000;
-    double magnitude = Math.abs(value);
-    int exponent = Math.getExponent(magnitude);
-    if (exponent > 15) return (short) (sign | 0x7c00); // also infinity itself
-    if (exponent < -14) {
-      // subnormal range, units of 2^-24; rint rounds half to even, and 1024 is exactly the smallest normal
-      return (short) (sign | (int) Math.rint(magnitude * 0x1p24));
+    int e = exp - 1023 + 15; // rebias
+    if (e >= 0x1f) return (short) (sign | 0x7c00);
+    if (e <= 0) {
+      // subnormal (units of 2^-24): value = m * 2^(e - 15 - 52) with the implicit bit; round half to even
+      if (e < -10 || exp == 0) return (short) sign; // below 2^-25 (double subnormals included): rounds to zero
+      long m = mant | (1L << 52);
+      int shift = 43 - e;
+      long result = m >>> shift;
+      long rest = m & ((1L << shift) - 1);
+      long halfway = 1L << (shift - 1);
+      if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++;
+      return (short) (sign | (int) result); // a carry to 1024 is exactly the smallest normal's bit pattern
     }
-    // 11 significant bits; a carry to 2048 moves into the exponent field (and from exponent 15 to infinity)
-    int significand = (int) Math.rint(Math.scalb(magnitude, 10 - exponent));
-    return (short) (sign | (((exponent + 15) << 10) + (significand - 1024)));
+    int result = (e << 10) | (int) (mant >>> 42);
+    long rest = mant & ((1L << 42) - 1);
+    long halfway = 1L << 41;
+    if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++; // a carry into the exponent is correct
+    return (short) (sign | result);
   }
 
   /** Rounds a double once to the nearest fp16 value and returns it as a float. */
