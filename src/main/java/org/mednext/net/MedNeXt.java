@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
 import org.mednext.engine.Engines;
 import org.mednext.torch.TensorData;
 import org.mednext.util.Checks;
@@ -254,6 +256,62 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     return out;
   }
 
+  /** Levels of {@link #forwardBackward}'s {@code recomputeLevels}: four encoder/decoder levels and the bottleneck. */
+  public static final int LEVELS = 5;
+
+  /**
+   * One training step's forward and backward pass with activation checkpointing: the blocks (and heads) of the
+   * {@code recomputeLevels} highest-resolution levels run without autograd and are recomputed when the backward
+   * pass reaches them (0: none, as {@code forward} + {@code backward}; 5: every level, the bottleneck included).
+   * Level 0 alone holds about half of the activations autograd keeps and a fifth of the forward's work. Gradients
+   * accumulate into the parameters as with {@code loss.backward()}; call within a {@code GradientCollector}.
+   *
+   * @param input (N, Cin, D, H, W), see {@link #predict}
+   * @param loss maps the outputs (as {@link #forward}'s, NCDHW logits) to a scalar
+   * @return the loss value
+   */
+  public float forwardBackward(ParameterStore ps, NDArray input, Function<NDList, NDArray> loss, int recomputeLevels) {
+    checkInput(input.getShape());
+    Checks.argument(recomputeLevels >= 0 && recomputeLevels <= LEVELS, "recompute levels must be 0 to %d, got %d",
+        LEVELS, recomputeLevels);
+    IntPredicate recompute = level -> level < recomputeLevels;
+    try (ActivationCheckpointing pass = new ActivationCheckpointing()) {
+      int h = pass.step(x -> train(ps, stem, Ops3d.toDepthMajor(x.singletonOrThrow())), recompute.test(0),
+          pass.constant(input));
+      int[] skips = new int[4];
+      int[] outs = new int[allHeads ? 5 : 1];
+      for (int l = 0; l < 4; l++) {
+        for (MedNeXtBlock blk : encoder.get(l)) h = pass.step(x -> train(ps, blk, x.get(0)), recompute.test(l), h);
+        skips[l] = h;
+        MedNeXtBlock d = down.get(l);
+        h = pass.step(x -> train(ps, d, x.get(0)), recompute.test(l), h);
+      }
+      for (MedNeXtBlock blk : bottleneck) h = pass.step(x -> train(ps, blk, x.get(0)), recompute.test(4), h);
+      if (allHeads) outs[4] = pass.step(x -> trainHead(ps, heads.get(4), x.get(0)), recompute.test(4), h);
+      for (int l = 3; l >= 0; l--) {
+        MedNeXtBlock u = up.get(l);
+        h = pass.step(x -> train(ps, u, x.get(0)).add(x.get(1)), recompute.test(l), h, skips[l]);
+        for (MedNeXtBlock blk : decoder.get(l)) h = pass.step(x -> train(ps, blk, x.get(0)), recompute.test(l), h);
+        if (l == 0 || allHeads) {
+          PointwiseConvolution head = heads.get(l);
+          outs[l] = pass.step(x -> trainHead(ps, head, x.get(0)), recompute.test(l), h);
+        }
+      }
+      int total = pass.step(loss, false, outs);
+      float value = pass.value(total).getFloat();
+      pass.backward(total);
+      return value;
+    }
+  }
+
+  private static NDArray train(ParameterStore ps, Block block, NDArray x) {
+    return block.forward(ps, new NDList(x), true).singletonOrThrow();
+  }
+
+  private static NDArray trainHead(ParameterStore ps, Block head, NDArray x) {
+    return Ops3d.fromDepthMajor(train(ps, head, x));
+  }
+
   private void checkInput(Shape s) {
     Checks.argument(s.dimension() == 5, "input must be (N, C, D, H, W), got %s", s);
     Checks.argument(s.get(1) == config.inChannels(), "input has %d channels, the network expects %d", s.get(1), config.inChannels());
@@ -285,6 +343,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     for (int l = 3; l >= 0; l--) {
       NDArray u = step.run(up.get(l), h, h);
       h = training ? u.add(skips[l]) : u.addi(skips[l]);
+      if (training) step.release(u);
       step.release(skips[l]);
       for (MedNeXtBlock blk : decoder.get(l)) h = step.run(blk, h, h);
       if (l == 0 || allHeads) outs[l] = step.head(heads.get(l), h);
@@ -295,7 +354,11 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     return result;
   }
 
-  /** Runs sub-blocks; in inference each in its own scope, freeing consumed activations at once. */
+  /**
+   * Runs sub-blocks, each in its own scope, and frees consumed activations at once. In training too: closing a
+   * handle only drops our reference, autograd keeps what the backward pass needs (as Python's reference counting
+   * does for PyTorch), whereas a scope over the whole step would keep every temporary of every block alive.
+   */
   private static final class Step {
     private final ParameterStore ps;
     private final boolean training;
@@ -305,12 +368,11 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       this.training = training;
     }
 
-    /** block(x); in inference {@code consumed} (if not null) is freed afterwards. */
+    /** block(x); {@code consumed} (if not null) is freed afterwards. */
     NDArray run(Block block, NDArray x, NDArray consumed) {
-      if (training) return block.forward(ps, new NDList(x), true).singletonOrThrow();
       NDArray y;
       try (NDScope scope = new NDScope()) {
-        y = block.forward(ps, new NDList(x), false).singletonOrThrow();
+        y = block.forward(ps, new NDList(x), training).singletonOrThrow();
         NDScope.unregister(y);
       }
       NDScope.register(y);
@@ -319,7 +381,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     }
 
     void release(NDArray a) {
-      if (!training && a != null) a.close();
+      if (a != null) a.close();
     }
 
     /** A head's logits, converted back to NCDHW. */

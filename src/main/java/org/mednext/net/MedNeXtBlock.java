@@ -18,8 +18,9 @@ import org.mednext.util.Checks;
  * standard blocks, a 1x1x1 stride-2 convolution for down blocks, a 1x1x1 stride-2 transposed convolution for up
  * blocks, whose output (main path and residual) gets one zero plane prepended on every spatial axis.
  *
- * <p>In inference (not training) the GRN is folded into the projection weights, so the expanded tensor is
- * read once by the projection instead of three more times by the GRN.
+ * <p>The GRN is folded into the projection weights, so the expanded tensor is read once by the projection
+ * instead of three more times by the GRN, and in training autograd keeps one tensor of the expanded width fewer
+ * (the projection's input is the GELU output it keeps anyway).
  */
 public final class MedNeXtBlock extends LoadedBlock {
 
@@ -141,11 +142,10 @@ public final class MedNeXtBlock extends LoadedBlock {
     z = consume(z, Ops3d.gelu(z), inPlace);
     NDArray w3 = Ops3d.matrix(ps.getValue(conv3Weight, d, training));
     NDArray b3 = ps.getValue(conv3Bias, d, training);
-    if (grn != null && training) {
-      z = GlobalResponseNorm.apply(z, ps.getValue(grn.gamma, d, training), ps.getValue(grn.beta, d, training));
-      z = Ops3d.pointwise(z, w3, b3, false);
-    } else if (grn != null) {
-      z = consume(z, projectWithFoldedGrn(z, w3, b3, ps.getValue(grn.gamma, d, false), ps.getValue(grn.beta, d, false)), true);
+    if (grn != null) {
+      NDArray gamma = ps.getValue(grn.gamma, d, training);
+      NDArray beta = ps.getValue(grn.beta, d, training);
+      z = consume(z, projectWithFoldedGrn(z, w3, b3, gamma, beta, training), inPlace);
     } else {
       z = consume(z, Ops3d.pointwise(z, w3, b3, inPlace), inPlace);
     }
@@ -181,14 +181,14 @@ public final class MedNeXtBlock extends LoadedBlock {
    * conv3(GRN(z)) with GRN folded into the projection: conv3(z * s + beta) = (W3 * s) z + (W3 beta + b3), with
    * s = 1 + gamma * R per sample and channel. z is depth-major (D, N, E, H, W).
    */
-  private static NDArray projectWithFoldedGrn(NDArray z, NDArray w3, NDArray b3, NDArray gamma, NDArray beta) {
+  private static NDArray projectWithFoldedGrn(NDArray z, NDArray w3, NDArray b3, NDArray gamma, NDArray beta, boolean training) {
     long e = z.getShape().get(2);
     long n = z.getShape().get(1);
     long co = w3.getShape().get(0);
-    NDArray scale = Ops3d.grnResponse(z, false).reshape(n, 1, e).mul(gamma.reshape(1, 1, e)).add(1);
+    NDArray scale = Ops3d.grnResponse(z, training).reshape(n, 1, e).mul(gamma.reshape(1, 1, e)).add(1);
     NDArray w = w3.reshape(1, co, e).mul(scale); // (N, Co, E)
     NDArray bias = w3.matMul(beta.reshape(e, 1)).add(b3.reshape(co, 1)); // (Co, 1)
-    return Ops3d.pointwise(z, w, bias.reshape(co), true);
+    return Ops3d.pointwise(z, w, bias.reshape(co), true); // adding the bias in place is safe: matmul keeps no output
   }
 
   @Override

@@ -182,10 +182,9 @@ final class TrainingLoop {
     Engines.setGradMode(true);
     try (NDManager m = net.manager().newSubManager(); NDScope scope = new NDScope();
         GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-      NDList outs = net.forward(net.parameterStore(), new NDList(input(m, batch)), true);
-      NDArray l = loss.compute(outs, targets(m, batch));
-      gc.backward(l);
-      value = l.getFloat();
+      List<NDArray> targets = targets(m, batch);
+      value = net.forwardBackward(net.parameterStore(), input(m, batch), outs -> loss.compute(outs, targets),
+          options.recomputeLevels());
     }
     GradientClipping.clipGradNorm(params, GRADIENT_CLIP);
     optimizer.step();

@@ -24,7 +24,7 @@ import org.mednext.train.optim.SgdNesterov;
  * Seconds per training iteration (forward + Dice/CE deep-supervision loss + backward + clip + SGD step, batch 2,
  * as nnU-Net's train_step on a CPU) and resident memory over many iterations. Synthetic inputs: timing does not
  * depend on values. bench/run train [--variant base] [--width C] [--size 64] [--iterations 3]
- * [--rss-iterations 0] [--threads 2].
+ * [--rss-iterations 0] [--threads 2] [--batch 2] [--recompute-levels 5 (-1: plain autograd)].
  */
 public final class TrainBench {
 
@@ -36,6 +36,8 @@ public final class TrainBench {
     int rssIterations = Integer.parseInt(BenchSupport.option(args, "rss-iterations", "0"));
     int threads = Integer.parseInt(BenchSupport.option(args, "threads", "2"));
     int batch = Integer.parseInt(BenchSupport.option(args, "batch", "2"));
+    // levels recomputed by MedNeXt.forwardBackward (as training runs); -1: forward + one backward, no checkpointing
+    int recompute = Integer.parseInt(BenchSupport.option(args, "recompute-levels", "5"));
     Engines.setThreads(threads);
     MedNeXtConfig config = MedNeXtConfig.preset(variant, 1, 3);
     if (!width.isEmpty()) config = config.withWidth(Integer.parseInt(width));
@@ -62,13 +64,17 @@ public final class TrainBench {
           Engines.setGradMode(true);
           try (NDManager sub = m.newSubManager(); NDScope scope = new NDScope();
               GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-            NDList outs = net.forward(net.parameterStore(), new NDList(sub.create(x, new Shape(batch, 1, size, size, size))), true);
             List<NDArray> targets = new ArrayList<>();
             for (int h = 0; h < 5; h++) {
               int s = size >> h;
               targets.add(sub.create(labels.get(h), new Shape(batch, 1, s, s, s)));
             }
-            gc.backward(loss.compute(outs, targets));
+            NDArray input = sub.create(x, new Shape(batch, 1, size, size, size));
+            if (recompute < 0) {
+              gc.backward(loss.compute(net.forward(net.parameterStore(), new NDList(input), true), targets));
+            } else {
+              net.forwardBackward(net.parameterStore(), input, outs -> loss.compute(outs, targets), recompute);
+            }
           }
           GradientClipping.clipGradNorm(params, 12);
           sgd.step();
@@ -79,8 +85,9 @@ public final class TrainBench {
             System.out.printf(Locale.ROOT, "  iteration %d: RSS %.0f MB%n", it - iterations, BenchSupport.rssMb());
           }
         }
-        System.out.printf(Locale.ROOT, "| %s%s | %d^3 | batch %d | %d threads | %.2f s/iteration (median of %d) | peak RSS %.0f MB |%s%n",
-            variant, width.isEmpty() ? "" : " width " + width, size, batch, threads, BenchSupport.median(times), iterations,
+        System.out.printf(Locale.ROOT, "| %s%s | %d^3 | batch %d | %d threads | recompute %s | %.2f s/iteration (median of %d) | peak RSS %.0f MB |%s%n",
+            variant, width.isEmpty() ? "" : " width " + width, size, batch, threads,
+            recompute < 0 ? "none (one backward)" : recompute + " levels", BenchSupport.median(times), iterations,
             BenchSupport.peakRssMb(), rssIterations > 0 ? String.format(Locale.ROOT, " RSS after warm-up %.0f MB, after %d more iterations %.0f MB |",
                 rss0, rssIterations, BenchSupport.rssMb()) : "");
       }
