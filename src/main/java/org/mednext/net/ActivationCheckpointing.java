@@ -96,7 +96,7 @@ final class ActivationCheckpointing implements AutoCloseable {
       if (step.recompute) {
         try (NDScope scope = new NDScope()) {
           NDList in = inputs(step.inputs, true);
-          NDArray y = step.body.apply(in);
+          NDArray y = run(step.body, in); // frees the temporaries autograd does not keep before the backward
           backward(y, dy);
           collect(step.inputs, in, grads);
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -92,75 +91,76 @@ class MedNeXtParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"tiny_grn_ds", "tiny_k5_grnall_nods", "v2_base_c32_ds"})
   void gradientsMatchTheReference(String fixture) throws IOException {
-    Path dir = Fixtures.mednext(fixture);
-    JsonObject files = fixtureFiles(dir);
-    JsonObject grads = files.getAsJsonObject("grads");
-    try (MedNeXt net = new MedNeXt(configOf(fixture), Device.cpu());
-        NDManager m = Engines.pytorch().newBaseManager()) {
-      net.load(SplitMixWeights.fromRecipe(dir.resolve("weights_recipe.json")));
-      net.setRequiresGradient(true);
-      Engines.setGradMode(true);
-      NDArray input = m.create(Fixtures.readFloats(dir.resolve("input.bin")), shapeOf(files.getAsJsonObject("input")));
+    withTrainableNet(fixture, (net, m, dir, files, input, gc) -> {
+      JsonObject grads = files.getAsJsonObject("grads");
       input.setRequiresGradient(true);
       List<JsonObject> outputs = list(files, "outputs");
-      try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-        NDList out = net.forward(net.parameterStore(), new NDList(input), true);
-        NDArray loss = null;
-        for (int h = 0; h < out.size(); h++) {
-          NDArray target = m.create(Fixtures.readFloats(dir.resolve("grad_target_" + h + ".bin")), out.get(h).getShape());
-          NDArray term = out.get(h).mul(target).mean();
-          loss = loss == null ? term : loss.add(term);
-        }
-        assertEquals(grads.get("loss").getAsDouble(), loss.getFloat(), 1e-6, "loss");
-        gc.backward(loss);
-        for (JsonObject p : list(grads, "params")) {
-          String key = p.get("param").getAsString();
-          NDArray g = "<input>".equals(key) ? input.getGradient() : net.parameter(key).getArray().getGradient();
-          assertGradient(key, Fixtures.readFloats(dir.resolve(p.get("file").getAsString())), g.toFloatArray());
-        }
-        assertEquals(outputs.size(), out.size());
-      } finally {
-        Engines.setGradMode(false);
+      NDList out = net.forward(net.parameterStore(), new NDList(input), true);
+      NDArray loss = null;
+      for (int h = 0; h < out.size(); h++) {
+        NDArray target = m.create(Fixtures.readFloats(dir.resolve("grad_target_" + h + ".bin")), out.get(h).getShape());
+        NDArray term = out.get(h).mul(target).mean();
+        loss = loss == null ? term : loss.add(term);
       }
-    }
+      assertEquals(grads.get("loss").getAsDouble(), loss.getFloat(), 1e-6, "loss");
+      gc.backward(loss);
+      for (JsonObject p : list(grads, "params")) {
+        String key = p.get("param").getAsString();
+        NDArray g = "<input>".equals(key) ? input.getGradient() : net.parameter(key).getArray().getGradient();
+        assertGradient(key, Fixtures.readFloats(dir.resolve(p.get("file").getAsString())), g.toFloatArray());
+      }
+      assertEquals(outputs.size(), out.size());
+    });
   }
 
   @ParameterizedTest
   @CsvSource({"tiny_grn_ds, 0", "tiny_grn_ds, 1", "tiny_grn_ds, 5", "tiny_k5_grnall_nods, 2", "tiny_k5_grnall_nods, 5",
       "v2_base_c32_ds, 1"})
   void activationCheckpointingGivesTheReferenceGradients(String fixture, int recomputeLevels) throws IOException {
+    withTrainableNet(fixture, (net, m, dir, files, input, gc) -> {
+      JsonObject grads = files.getAsJsonObject("grads");
+      List<float[]> targets = new ArrayList<>();
+      for (int h = 0; h < list(files, "outputs").size(); h++) {
+        targets.add(Fixtures.readFloats(dir.resolve("grad_target_" + h + ".bin")));
+      }
+      float loss = net.forwardBackward(net.parameterStore(), input, out -> {
+        NDArray sum = null;
+        for (int h = 0; h < out.size(); h++) {
+          NDArray term = out.get(h).mul(m.create(targets.get(h), out.get(h).getShape())).mean();
+          sum = sum == null ? term : sum.add(term);
+        }
+        return sum;
+      }, recomputeLevels);
+      assertEquals(grads.get("loss").getAsDouble(), loss, 1e-6, "loss");
+      int checked = 0;
+      for (JsonObject p : list(grads, "params")) {
+        String key = p.get("param").getAsString();
+        if ("<input>".equals(key)) continue; // the input is a constant of the pass
+        NDArray g = net.parameter(key).getArray().getGradient();
+        assertGradient(key, Fixtures.readFloats(dir.resolve(p.get("file").getAsString())), g.toFloatArray());
+        checked++;
+      }
+      assertTrue(checked > 0);
+    });
+  }
+
+  private interface GradientCheck {
+    void run(MedNeXt net, NDManager m, Path dir, JsonObject files, NDArray input, GradientCollector gc)
+        throws IOException;
+  }
+
+  /** The fixture's network with the recipe's weights, trainable, and its input; grad mode on during the check. */
+  private static void withTrainableNet(String fixture, GradientCheck check) throws IOException {
     Path dir = Fixtures.mednext(fixture);
     JsonObject files = fixtureFiles(dir);
-    JsonObject grads = files.getAsJsonObject("grads");
     try (MedNeXt net = new MedNeXt(configOf(fixture), Device.cpu());
         NDManager m = Engines.pytorch().newBaseManager()) {
       net.load(SplitMixWeights.fromRecipe(dir.resolve("weights_recipe.json")));
       net.setRequiresGradient(true);
       Engines.setGradMode(true);
       NDArray input = m.create(Fixtures.readFloats(dir.resolve("input.bin")), shapeOf(files.getAsJsonObject("input")));
-      List<float[]> targets = new ArrayList<>();
-      for (int h = 0; h < list(files, "outputs").size(); h++) {
-        targets.add(Fixtures.readFloats(dir.resolve("grad_target_" + h + ".bin")));
-      }
-      try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-        float loss = net.forwardBackward(net.parameterStore(), input, out -> {
-          NDArray sum = null;
-          for (int h = 0; h < out.size(); h++) {
-            NDArray term = out.get(h).mul(m.create(targets.get(h), out.get(h).getShape())).mean();
-            sum = sum == null ? term : sum.add(term);
-          }
-          return sum;
-        }, recomputeLevels);
-        assertEquals(grads.get("loss").getAsDouble(), loss, 1e-6, "loss");
-        int checked = 0;
-        for (JsonObject p : list(grads, "params")) {
-          String key = p.get("param").getAsString();
-          if ("<input>".equals(key)) continue; // the input is a constant of the pass
-          NDArray g = net.parameter(key).getArray().getGradient();
-          assertGradient(key, Fixtures.readFloats(dir.resolve(p.get("file").getAsString())), g.toFloatArray());
-          checked++;
-        }
-        assertTrue(checked > 0);
+      try (NDScope scope = new NDScope(); GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+        check.run(net, m, dir, files, input, gc);
       } finally {
         Engines.setGradMode(false);
       }
