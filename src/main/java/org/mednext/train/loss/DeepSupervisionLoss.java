@@ -3,6 +3,7 @@ package org.mednext.train.loss;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.List;
+import org.mednext.engine.Scalars;
 import org.mednext.util.Checks;
 
 /**
@@ -84,7 +85,7 @@ public final class DeepSupervisionLoss {
       NDArray total = null;
       for (int i = 0; i < weights.length; i++) {
         if (weights[i] == 0) continue;
-        NDArray term = loss.compute(outputs.get(i), labels.get(i)).mul((float) weights[i]);
+        NDArray term = Scalars.mul(loss.compute(outputs.get(i), labels.get(i)), (float) weights[i]);
         total = total == null ? term : total.add(term);
       }
       return total;

@@ -2,6 +2,7 @@ package org.mednext.train.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.mednext.engine.Scalars;
 import org.mednext.util.Checks;
 
 /**
@@ -53,7 +54,7 @@ public final class DiceCrossEntropyLoss implements SegmentationLoss {
       NDArray picked = logits.logSoftmax(1).gather(y, 1);
       NDArray ce;
       if (mask == null) {
-        ce = picked.sum().neg().div((float) picked.size());
+        ce = Scalars.div(picked.sum().neg(), (float) picked.size());
       } else {
         long valid = mask.sum().getLong();
         if (valid == 0) return dice.add(0f); // nnU-Net skips CE without valid voxels; a new array for the caller

@@ -3,6 +3,7 @@ package org.mednext.train.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import org.mednext.engine.Scalars;
 import org.mednext.util.Checks;
 
 /**
@@ -58,7 +59,7 @@ public final class RegionDiceBceLoss implements SegmentationLoss {
       if (mask == null) {
         mean = bce.mean();
       } else {
-        mean = bce.mul(mask).sum().div(mask.sum().toType(DataType.FLOAT32, false).maximum(1e-8f));
+        mean = bce.mul(mask).sum().div(Scalars.maximum(mask.sum().toType(DataType.FLOAT32, false), 1e-8f));
       }
       return mean.add(dice);
     });

@@ -2,6 +2,7 @@ package org.mednext.train.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.mednext.engine.Scalars;
 
 /**
  * nnU-Net's {@code MemoryEfficientSoftDiceLoss} after the nonlinearity and background removal:
@@ -33,8 +34,8 @@ final class SoftDice {
       sumPred = sumPred.sum(new int[] {0});
       sumGt = sumGt.sum(new int[] {0});
     }
-    NDArray numerator = intersect.mul(2f).add(SMOOTH);
-    NDArray denominator = sumGt.add(sumPred).add(SMOOTH).maximum(1e-8f);
+    NDArray numerator = Scalars.mul(intersect, 2f).add(SMOOTH);
+    NDArray denominator = Scalars.maximum(sumGt.add(sumPred).add(SMOOTH), 1e-8f);
     return numerator.div(denominator).mean().neg();
   }
 }
