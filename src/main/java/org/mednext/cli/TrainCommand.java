@@ -60,11 +60,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--val-iterations", defaultValue = "10", description = "validation batches per epoch (default: ${DEFAULT-VALUE})")
   int valIterations;
 
-  @Option(names = "--patch", arity = "3", paramLabel = "Z Y X",
+  @Option(names = "--patch", arity = "3", paramLabel = "Z Y X", hideParamSyntax = true,
       description = "patch size in the plans' axis order, multiples of 16 (default: the plans', or 64^3 capped at the median image)")
   List<Integer> patch;
 
-  @Option(names = "--target-spacing", arity = "3", paramLabel = "Z Y X",
+  @Option(names = "--target-spacing", arity = "3", paramLabel = "Z Y X", hideParamSyntax = true,
       description = "from scratch: resample to this spacing in mm, in the images' (z, y, x) array order (default: the median)")
   List<Double> targetSpacing;
 
