@@ -57,7 +57,7 @@ public final class Demo {
     report.append("model: ").append(model).append('\n');
     report.append(String.format(Locale.ROOT, "time: preprocess %.1f s, predict %.1f s, export %.1f s%n",
         p.times().preprocess(), p.times().predict(), p.times().export()));
-    report.append(String.format(Locale.ROOT, "%-12s %10s %10s %8s%n", "structure", "voxels", "volume mL", "Dice"));
+    report.append(String.format(Locale.ROOT, "%-16s %10s %10s %8s%n", "structure", "voxels", "volume mL", "Dice"));
     for (int v = 1; v < BrainStructures.LABELS.size(); v++) {
       long n = 0;
       long both = 0;
@@ -71,7 +71,7 @@ public final class Demo {
       }
       double dice = n + ref == 0 ? Double.NaN : 2.0 * both / (n + ref);
       table.append(String.format(Locale.ROOT, "%d\t%s\t%d\t%.2f\t%.4f%n", v, BrainStructures.LABELS.get(v), n, n * voxelMl, dice));
-      report.append(String.format(Locale.ROOT, "%-12s %10d %10.1f %8.3f%n", BrainStructures.LABELS.get(v), n, n * voxelMl, dice));
+      report.append(String.format(Locale.ROOT, "%-16s %10d %10.1f %8.3f%n", BrainStructures.LABELS.get(v), n, n * voxelMl, dice));
     }
     Path tsv = output.resolve("ch2_structures_volumes.tsv");
     String text = table.toString();
