@@ -9,6 +9,7 @@ import org.mednext.preprocess.Resampling;
 import org.mednext.preprocess.ResamplingOptions;
 import org.mednext.preprocess.Transposition;
 import org.mednext.util.Half;
+import org.mednext.util.Parallel;
 
 /**
  * From aggregated fp16 logits in preprocessed space back to the original image grid, as nnU-Net's
@@ -56,18 +57,21 @@ final class Exporter {
         for (int i = 0; i < cropVoxels; i++) if (p[i] > 0.5f) seg[i] = value;
       }
     } else {
-      seg = new short[cropVoxels];
-      float[] max = resample(logits[0], c).clone();
+      short[] running = new short[cropVoxels];
+      float[] max = resample(logits[0], c); // a fresh array
       for (int k = 1; k < logits.length; k++) {
         float[] l = resample(logits[k], c);
         short label = (short) k;
-        for (int i = 0; i < cropVoxels; i++) {
-          if (l[i] > max[i]) { // strict: the first maximum wins, as numpy's argmax
-            max[i] = l[i];
-            seg[i] = label;
+        Parallel.forRanges(cropVoxels, threads, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            if (l[i] > max[i]) { // strict: the first maximum wins, as numpy's argmax
+              max[i] = l[i];
+              running[i] = label;
+            }
           }
-        }
+        });
       }
+      seg = running;
     }
     int[] before = c.shapeBeforeCropping();
     int[] back = Transposition.inverse(c.transposeForward());
@@ -91,7 +95,9 @@ final class Exporter {
   /** One class's logits on the cropped original grid, fp16 values in a float[]. */
   private float[] resample(short[] logits, PreprocessedCase c) {
     float[] values = new float[logits.length];
-    for (int i = 0; i < values.length; i++) values[i] = Half.toFloat(logits[i]);
+    Parallel.forRanges(values.length, threads, (from, to) -> {
+      for (int i = from; i < to; i++) values[i] = Half.toFloat(logits[i]);
+    });
     if (resampling == null) return values;
     return Resampling.resample(values, c.shape(), c.shapeAfterCropping(), c.targetSpacing(), c.spacing(), resampling, threads);
   }
