@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import org.mednext.engine.EngineUnavailableException;
 import org.mednext.net.UnsupportedNetworkException;
 import org.mednext.task.CancelledException;
+import org.mednext.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -32,6 +33,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (ex instanceof CancelledException) {
       err.println("mednext: cancelled; nothing was left half-written");
       return 130;
+    }
+    if (ex instanceof TrainingDivergedException) { // not an internal error, but no bad input either
+      err.println("mednext: error: " + ex.getMessage());
+      err.flush();
+      return INTERNAL;
     }
     String message = message(ex);
     err.println(code == BAD_INPUT ? "mednext: error: " + message

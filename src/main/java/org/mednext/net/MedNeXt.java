@@ -202,6 +202,14 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       }
     }
     Checks.argument(problems.isEmpty(), "weights do not fit %s: %s", config.describe(), String.join("; ", problems));
+    TreeSet<String> nonFinite = new TreeSet<>();
+    for (String key : table.keySet()) {
+      int bad = 0;
+      for (float f : weights.get(key)) if (!Float.isFinite(f)) bad++;
+      if (bad > 0) nonFinite.add(String.format(Locale.ROOT, "%s (%d values)", key, bad));
+    }
+    Checks.argument(nonFinite.isEmpty(), "weights hold NaN or infinite values: %s; the checkpoint is damaged or the "
+        + "training that wrote it diverged", abbreviate(nonFinite));
     for (Map.Entry<String, ParameterSlot> e : table.entrySet()) {
       set(e.getValue(), weights.get(e.getKey()));
     }

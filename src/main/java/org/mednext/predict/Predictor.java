@@ -81,8 +81,14 @@ public final class Predictor implements AutoCloseable {
       int[] mirror = {0, 1, 2};
       MedNeXtConfig first = null;
       for (Fold fold : folds) {
-        NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(model.checkpoint(fold, options.checkpointName()));
-        MedNeXt net = MedNeXt.fromStateDict(ckpt.weights(), options.device());
+        Path file = model.checkpoint(fold, options.checkpointName());
+        NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(file);
+        MedNeXt net;
+        try {
+          net = MedNeXt.fromStateDict(ckpt.weights(), options.device());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
         nets.add(net);
         if (first == null) {
           first = net.config();

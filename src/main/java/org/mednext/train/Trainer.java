@@ -134,7 +134,12 @@ public final class Trainer {
         fold, train.size(), val.size(), network.describe(), configuration.patchSize(), options.batchSize()));
 
     try (MedNeXt net = new MedNeXt(network, options.device())) {
-      net.load(initial);
+      try {
+        net.load(initial);
+      } catch (IllegalArgumentException e) {
+        Object source = resume != null ? latest : setup.pretrained().map(Object.class::cast).orElse("the initial weights");
+        throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+      }
       TrainingLoop loop = new TrainingLoop(net, options, configuration, plans, datasetJson, fold, foldFolder,
           setup.pretrained().isPresent(), progress, listener);
       loop.run(train, val, resume);

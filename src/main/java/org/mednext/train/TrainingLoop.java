@@ -132,7 +132,7 @@ final class TrainingLoop {
         double trainLoss = 0;
         for (int it = 0; it < options.iterationsPerEpoch(); it++) {
           progress.checkCancelled();
-          trainLoss += trainStep(next(trainBatches), loss, params, optimizer);
+          trainLoss += trainStep(next(trainBatches), loss, params, optimizer, epoch, it);
           progress.update(it + 1);
         }
         trainLoss /= options.iterationsPerEpoch();
@@ -176,8 +176,9 @@ final class TrainingLoop {
     return loader.next();
   }
 
-  /** One optimisation step; returns the loss. */
-  private double trainStep(Batch batch, DeepSupervisionLoss loss, List<NDArray> params, TorchOptimizer optimizer) {
+  /** One optimisation step; returns the loss. A non-finite loss or gradient stops the run before the update. */
+  private double trainStep(Batch batch, DeepSupervisionLoss loss, List<NDArray> params, TorchOptimizer optimizer,
+      int epoch, int iteration) {
     double value;
     Engines.setGradMode(true);
     try (NDManager m = net.manager().newSubManager(); NDScope scope = new NDScope();
@@ -186,9 +187,23 @@ final class TrainingLoop {
       value = net.forwardBackward(net.parameterStore(), input(m, batch), outs -> loss.compute(outs, targets),
           options.recomputeLevels());
     }
-    GradientClipping.clipGradNorm(params, GRADIENT_CLIP);
+    double norm = GradientClipping.clipGradNorm(params, GRADIENT_CLIP);
+    if (!Double.isFinite(value) || !Double.isFinite(norm)) {
+      optimizer.zeroGrad();
+      throw new TrainingDivergedException(diverged(epoch, iteration, value, norm, optimizer.learningRate()));
+    }
     optimizer.step();
     return value;
+  }
+
+  /**
+   * What a user reads when training diverges. nnU-Net on a GPU would skip such steps silently (AMP's gradient scaler)
+   * and on a CPU train on with NaN weights; stopping keeps the last good checkpoint and says what to change.
+   */
+  static String diverged(int epoch, int iteration, double loss, double gradientNorm, double lr) {
+    return String.format(Locale.ROOT, "training diverged in epoch %d, iteration %d: loss %s, gradient norm %s. The "
+        + "weights were not updated and the checkpoints written so far are kept. Start again with a lower "
+        + "learning rate (--lr, now %.3g) or warm-up epochs (--warmup)", epoch + 1, iteration + 1, loss, gradientNorm, lr);
   }
 
   private record Validation(double loss, DiceCounts counts) {}

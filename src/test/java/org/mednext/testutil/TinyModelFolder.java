@@ -33,7 +33,12 @@ import org.mednext.torch.TorchCheckpoint;
 public final class TinyModelFolder {
 
   /** How the weights are chosen. */
-  public enum Weights { RANDOM, THRESHOLD }
+  public enum Weights {
+    RANDOM,
+    THRESHOLD,
+    /** RANDOM with NaN in two values of {@code stem.weight}: a damaged checkpoint. */
+    DAMAGED
+  }
 
   /** The network of every tiny model. */
   public static final MedNeXtConfig CONFIG = new MedNeXtConfig(1, 3, 4, filled(2), filled(1), 3, 3, true, false, true);
@@ -103,6 +108,10 @@ public final class TinyModelFolder {
     double scale = shape.length >= 2 ? 1 / Math.sqrt(fanIn) : 0.1;
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (random.nextGaussian() * scale + (key.endsWith(".norm.weight") ? 1 : 0));
+    }
+    if (weights == Weights.DAMAGED && key.equals("stem.weight")) {
+      v[0] = Float.NaN;
+      v[1] = Float.NaN;
     }
     return v;
   }
