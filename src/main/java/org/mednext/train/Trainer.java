@@ -137,7 +137,7 @@ public final class Trainer {
       try {
         net.load(initial);
       } catch (IllegalArgumentException e) {
-        Object source = resume != null ? latest : setup.pretrained().map(Object.class::cast).orElse("the initial weights");
+        String source = resume != null ? latest.toString() : setup.pretrained().map(Path::toString).orElse("the initial weights");
         throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
       }
       TrainingLoop loop = new TrainingLoop(net, options, configuration, plans, datasetJson, fold, foldFolder,
