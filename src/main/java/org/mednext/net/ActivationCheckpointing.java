@@ -25,7 +25,7 @@ import org.mednext.util.Checks;
  * Memory: the kept steps' graphs plus the stored outputs plus one recomputed step; cost: one more forward of the
  * recomputed steps. The forward must be deterministic (MedNeXt has no dropout).
  *
- * <p>Use within one {@code GradientCollector} (grad mode on) and an {@code NDScope}; not thread-safe.
+ * <p>Use with grad mode on in the calling thread and within an {@code NDScope}; not thread-safe.
  */
 final class ActivationCheckpointing implements AutoCloseable {
 

@@ -272,7 +272,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
    * {@code recomputeLevels} highest-resolution levels run without autograd and are recomputed when the backward
    * pass reaches them (0: none, as {@code forward} + {@code backward}; 5: every level, the bottleneck included).
    * Level 0 alone holds about half of the activations autograd keeps and a fifth of the forward's work. Gradients
-   * accumulate into the parameters as with {@code loss.backward()}; call within a {@code GradientCollector}.
+   * accumulate into the parameters as with {@code loss.backward()}; call with grad mode on in this thread.
    *
    * @param input (N, Cin, D, H, W), see {@link #predict}
    * @param loss maps the outputs (as {@link #forward}'s, NCDHW logits) to a scalar

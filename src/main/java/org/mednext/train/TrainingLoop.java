@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -180,9 +179,10 @@ final class TrainingLoop {
   private double trainStep(Batch batch, DeepSupervisionLoss loss, List<NDArray> params, TorchOptimizer optimizer,
       int epoch, int iteration) {
     double value;
+    // grad mode is per thread; DJL's GradientCollector is not used: only one may exist in the whole JVM at a time,
+    // which would make two trainings in one Fiji fail
     Engines.setGradMode(true);
-    try (NDManager m = net.manager().newSubManager(); NDScope scope = new NDScope();
-        GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+    try (NDManager m = net.manager().newSubManager(); NDScope scope = new NDScope()) {
       List<NDArray> targets = targets(m, batch);
       value = net.forwardBackward(net.parameterStore(), input(m, batch), outs -> loss.compute(outs, targets),
           options.recomputeLevels());

@@ -79,6 +79,22 @@ class TrainerTest {
   }
 
   @Test
+  void twoTrainingsRunAtTheSameTimeInOneJvm() throws Exception {
+    // as two fine-tune commands in one Fiji; DJL allows only one GradientCollector per JVM, which we must not use
+    TrainingOptions quick = TrainingOptions.defaults().withEpochs(1).withIterations(2, 1).withThreads(1).withSeed(3);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Trainer.Result>> runs = new java.util.ArrayList<>();
+      for (String name : new String[] {"parallel_a", "parallel_b"}) {
+        runs.add(pool.submit(() -> Trainer.train(setup(tmp.resolve(name), false), quick, Progress.none(), EpochListener.none())));
+      }
+      for (var run : runs) assertEquals(1, run.get().log().trainLosses().size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void resumingAfterAnInterruptionGivesTheSameWeightsAsAnUninterruptedRun() throws IOException {
     Trainer.Result straight = Trainer.train(setup(tmp.resolve("straight"), false), options(4), Progress.none(), EpochListener.none());
     Path interrupted = tmp.resolve("interrupted");

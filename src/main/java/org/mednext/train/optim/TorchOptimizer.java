@@ -19,7 +19,7 @@ import org.mednext.util.Checks;
  * A {@code torch.optim} optimizer with one parameter group over a fixed list of float32 parameter arrays of DJL's
  * PyTorch engine, updating them in place with torch's arithmetic.
  *
- * <p>Use: backward pass inside a {@code GradientCollector} (and an {@code NDScope}), optionally
+ * <p>Use: backward pass with grad mode on (and inside an {@code NDScope}), optionally
  * {@link GradientClipping#clipGradNorm}, then {@link #step()}, which reads each parameter's {@code .grad}, updates the
  * parameter with autograd off, and zeroes the gradients (torch accumulates into {@code .grad}). A parameter that
  * never received a gradient is skipped, as torch skips {@code grad is None}; one whose gradient was zeroed and not
