@@ -34,14 +34,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
       err.println("mednext: cancelled; nothing was left half-written");
       return 130;
     }
-    if (ex instanceof TrainingDivergedException) { // not an internal error, but no bad input either
-      err.println("mednext: error: " + ex.getMessage());
-      err.flush();
-      return INTERNAL;
-    }
+    // a diverged training exits 1 like an internal error, but it is no fault of ours: reported as a plain error
+    boolean ours = code == INTERNAL && !(ex instanceof TrainingDivergedException);
     String message = message(ex);
-    err.println(code == BAD_INPUT ? "mednext: error: " + message
-        : "mednext: internal error: " + message + (verbose ? "" : " (run with --verbose for details)"));
+    err.println(ours ? "mednext: internal error: " + message + (verbose ? "" : " (run with --verbose for details)")
+        : "mednext: error: " + message);
     if (verbose) ex.printStackTrace(err);
     err.flush();
     return code;
