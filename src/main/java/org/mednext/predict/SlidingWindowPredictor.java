@@ -3,7 +3,11 @@ package org.mednext.predict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -81,12 +85,18 @@ public final class SlidingWindowPredictor {
       float[] gaussianValues = new float[gaussian.length];
       for (int i = 0; i < gaussian.length; i++) gaussianValues[i] = Half.toFloat(gaussian[i]);
       NDArray gaussianArray = manager.create(gaussianValues, new Shape(1, patch[0], patch[1], patch[2]));
+      // One input and one output buffer for all tiles: per-tile arrays would be megabytes of garbage per tile,
+      // which the JVM collects only after it has grown its heap (and the process RSS) by hundreds of MB.
+      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(padded.length, patchVoxels()), Float.BYTES))
+          .order(ByteOrder.nativeOrder());
+      float[] logits = null;
       for (MedNeXt net : folds) {
         net.setAllHeads(false);
         short[][] acc = null;
         for (int[] start : grid.tiles()) {
           progress.checkCancelled();
-          float[] logits = predictTile(net, manager, tile(padded, size, start), gaussianArray);
+          copyTile(padded, size, start, input.asFloatBuffer());
+          logits = predictTile(net, manager, input, padded.length, gaussianArray, logits);
           if (acc == null) acc = new short[logits.length / patchVoxels()][padding.paddedVoxels()];
           accumulate(acc, logits, size, start, pool);
           progress.update(++done);
@@ -110,41 +120,43 @@ public final class SlidingWindowPredictor {
     return patch[0] * patch[1] * patch[2];
   }
 
-  /** One tile's logits (classes x patch voxels), mirror-averaged and multiplied by the Gaussian, float32. */
-  private float[] predictTile(MedNeXt net, NDManager manager, float[][] tile, NDArray gaussian) {
+  /**
+   * One tile's logits (classes x patch voxels), mirror-averaged and multiplied by the Gaussian, float32, written into
+   * {@code out} when it has the right length. The tile's input tensor is a view of {@code input} (no copy), so the
+   * buffer may be refilled only after this returns.
+   */
+  private float[] predictTile(MedNeXt net, NDManager manager, ByteBuffer input, int channels, NDArray gaussian, float[] out) {
     try (NDManager m = manager.newSubManager()) {
-      int c = tile.length;
-      float[] flat = new float[c * patchVoxels()];
-      for (int i = 0; i < c; i++) System.arraycopy(tile[i], 0, flat, i * patchVoxels(), patchVoxels());
-      NDArray x = m.create(flat, new Shape(1, c, patch[0], patch[1], patch[2]));
+      NDArray x = m.create(input, new Shape(1, channels, patch[0], patch[1], patch[2]), DataType.FLOAT32);
       NDArray sum = net.predict(x).get(0);
       sum.attach(m);
       for (int[] axes : mirrors) {
         int[] dims = new int[axes.length];
         for (int i = 0; i < axes.length; i++) dims[i] = axes[i] + 2;
         NDArray flipped = x.flip(dims);
-        NDList out = net.predict(flipped);
-        out.attach(m);
-        sum.addi(out.get(0).flip(dims));
+        NDList mirrored = net.predict(flipped);
+        mirrored.attach(m);
+        sum.addi(mirrored.get(0).flip(dims));
       }
       if (!mirrors.isEmpty()) sum.divi(mirrors.size() + 1);
-      return sum.get(0).muli(gaussian).toFloatArray();
+      NDArray weighted = sum.get(0).muli(gaussian);
+      int n = Math.toIntExact(weighted.size());
+      float[] values = out != null && out.length == n ? out : new float[n];
+      // a view of the tensor's memory (contiguous on the CPU), read straight into the reused array
+      weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+      return values;
     }
   }
 
-  private float[][] tile(float[][] padded, int[] size, int[] start) {
-    float[][] out = new float[padded.length][patchVoxels()];
-    for (int ch = 0; ch < padded.length; ch++) {
-      int o = 0;
+  /** Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other. */
+  private void copyTile(float[][] padded, int[] size, int[] start, FloatBuffer dst) {
+    for (float[] channel : padded) {
       for (int a = 0; a < patch[0]; a++) {
         for (int b = 0; b < patch[1]; b++) {
-          int src = ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2];
-          System.arraycopy(padded[ch], src, out[ch], o, patch[2]);
-          o += patch[2];
+          dst.put(channel, ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2], patch[2]);
         }
       }
     }
-    return out;
   }
 
   /** acc[k][tile voxel] = fp16(acc + logits): torch adds the float32 product to the fp16 accumulator. */
