@@ -158,14 +158,18 @@ public final class MedNeXtBlock extends LoadedBlock {
         NDArray strided = x.get(new NDIndex("::2, :, :, ::2, ::2"));
         NDArray res = Ops3d.pointwise(strided, Ops3d.matrix(ps.getValue(resWeight, d, training)), ps.getValue(resBias, d, training), inPlace);
         y = inPlace ? z.addi(res) : z.add(res);
+        res.close();
         break;
       }
       default: {
         NDArray wT = Ops3d.matrix(ps.getValue(resWeight, d, training)).transpose();
-        NDArray res = Ops3d.placeAtOddPositions(Ops3d.pointwise(x, wT, null, inPlace));
+        NDArray projected = Ops3d.pointwise(x, wT, null, inPlace);
+        NDArray res = Ops3d.placeAtOddPositions(projected);
+        projected.close();
         NDArray bias = ps.getValue(resBias, d, training).reshape(outChannels, 1, 1);
         NDArray padded = Ops3d.padFront(inPlace ? z.addi(bias) : z.add(bias));
         y = inPlace ? consume(z, padded, true).addi(res) : padded.add(res);
+        res.close();
       }
     }
     return new NDList(y);

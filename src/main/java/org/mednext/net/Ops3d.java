@@ -3,11 +3,13 @@ package org.mednext.net;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
 
 /**
  * The 3-D tensor operations MedNeXt needs, on activations in <b>depth-major layout (D, N, C, H, W)</b>.
@@ -24,26 +26,42 @@ final class Ops3d {
 
   static final double NORM_EPS = 1e-5;
   static final double GRN_EPS = 1e-6;
-  /** Voxels copied at a time to reduce GRN norms in PyTorch's order (about 256 MB of float32). */
-  static final long GRN_COPY_VOXELS = 64L << 20;
+  /** Voxels copied at a time to reduce GRN norms in PyTorch's order (16 MB of float32, at least one channel). */
+  static final long GRN_COPY_VOXELS = 4L << 20;
 
   private Ops3d() {}
+
+  /**
+   * Runs {@code op} in a scope of its own: every handle it creates except its (new) result is closed when it
+   * returns. Why: a view (reshape, slice, transpose) shares its base's storage, so closing a result handle frees
+   * nothing while a view or base handle made on the way is still open; without this, the "consumed" activations of
+   * a block would all stay alive to the end of the block and set the forward's peak memory.
+   */
+  static NDArray freeingTemporaries(Supplier<NDArray> op) {
+    NDArray result;
+    try (NDScope scope = new NDScope()) {
+      result = op.get();
+      NDScope.unregister(result);
+    }
+    NDScope.register(result);
+    return result;
+  }
 
   /** NCDHW -> depth-major (D, N, C, H, W), a contiguous copy. */
   static NDArray toDepthMajor(NDArray ncdhw) {
     Shape s = ncdhw.getShape();
-    return contiguous(ncdhw.transpose(2, 0, 1, 3, 4), new Shape(s.get(2), s.get(0), s.get(1), s.get(3), s.get(4)));
+    return freeingTemporaries(() -> contiguous(ncdhw.transpose(2, 0, 1, 3, 4), new Shape(s.get(2), s.get(0), s.get(1), s.get(3), s.get(4))));
   }
 
   /** Depth-major -> NCDHW, a contiguous copy. */
   static NDArray fromDepthMajor(NDArray dnchw) {
     Shape s = dnchw.getShape();
-    return contiguous(dnchw.transpose(1, 2, 0, 3, 4), new Shape(s.get(1), s.get(2), s.get(0), s.get(3), s.get(4)));
+    return freeingTemporaries(() -> contiguous(dnchw.transpose(1, 2, 0, 3, 4), new Shape(s.get(1), s.get(2), s.get(0), s.get(3), s.get(4))));
   }
 
   /** A contiguous copy of a permuted view: flattening forces libtorch to copy, the reshape back is free. */
   private static NDArray contiguous(NDArray view, Shape shape) {
-    return view.reshape(shape.get(0), -1).reshape(shape);
+    return freeingTemporaries(() -> view.reshape(shape.get(0), -1).reshape(shape));
   }
 
   /**
@@ -51,6 +69,10 @@ final class Ops3d {
    * weight (C, 1, k, k, k) and bias (C): the sum over depth taps of 2-D depthwise convolutions of depth slabs.
    */
   static NDArray depthwiseConv(NDArray x, NDArray weight, NDArray bias, int stride, boolean inPlace) {
+    return freeingTemporaries(() -> depthwiseConvOp(x, weight, bias, stride, inPlace));
+  }
+
+  private static NDArray depthwiseConvOp(NDArray x, NDArray weight, NDArray bias, int stride, boolean inPlace) {
     Shape s = x.getShape();
     long depth = s.get(0);
     long n = s.get(1);
@@ -68,7 +90,12 @@ final class Ops3d {
       NDArray wz = w.get(new NDIndex(":, :, {}", dz));
       NDArray r = Conv2d.conv2d(slab, wz, dz == 0 ? b : null, new Shape(stride, stride), new Shape(p, p),
           new Shape(1, 1), (int) (n * c)).singletonOrThrow();
-      y = y == null ? r : inPlace ? y.addi(r) : y.add(r);
+      if (y == null) {
+        y = r;
+      } else {
+        y = inPlace ? y.addi(r) : y.add(r);
+        r.close(); // now, not when the op returns: each is a whole activation
+      }
     }
     Shape o = y.getShape();
     return y.reshape(outDepth, n, c, o.get(2), o.get(3));
@@ -84,6 +111,10 @@ final class Ops3d {
    * engine has no transposed convolution at all.
    */
   static NDArray depthwiseConvTranspose2x(NDArray x, NDArray weight, NDArray bias, boolean inPlace) {
+    return freeingTemporaries(() -> depthwiseConvTranspose2xOp(x, weight, bias, inPlace));
+  }
+
+  private static NDArray depthwiseConvTranspose2xOp(NDArray x, NDArray weight, NDArray bias, boolean inPlace) {
     Shape s = x.getShape();
     long depth = s.get(0);
     long n = s.get(1);
@@ -124,27 +155,37 @@ final class Ops3d {
             NDArray kernel = flipped.get(new NDIndex(":, :, {}, {}:{}:2, {}:{}:2", kd, kh, kh + 2 * th - 1, kw, kw + 2 * tw - 1));
             NDArray r = Conv2d.conv2d(slab.reshape(depth, n * c, h + th - 1, wd + tw - 1), kernel,
                 sum == null ? b : null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), (int) (n * c)).singletonOrThrow();
-            sum = sum == null ? r : inPlace ? sum.addi(r) : sum.add(r);
+            if (sum == null) {
+              sum = r;
+            } else {
+              sum = inPlace ? sum.addi(r) : sum.add(r);
+              r.close();
+            }
           }
           phases[(pd * 2 + ph) * 2 + pw] = sum;
         }
       }
     }
     // (8, D, N*C, H, W) -> (2, 2, 2, D, N, C, H, W) -> (D, 2, N, C, H, 2, W, 2) -> (2D, N, C, 2H, 2W)
-    NDArray interleaved = NDArrays.stack(new NDList(phases), 0)
-        .reshape(2, 2, 2, depth, n, c, h, wd)
+    NDList phaseList = new NDList(phases);
+    NDArray stacked = NDArrays.stack(phaseList, 0);
+    phaseList.close(); // the phases are as large as the output: free them before the interleaving copy
+    NDArray interleaved = freeingTemporaries(() -> stacked.reshape(2, 2, 2, depth, n, c, h, wd)
         .transpose(3, 0, 4, 5, 6, 1, 7, 2)
-        .reshape(2 * depth, n, c, 2 * h, 2 * wd);
+        .reshape(2 * depth, n, c, 2 * h, 2 * wd));
+    stacked.close();
     return interleaved.get(new NDIndex(":{}, :, :, :{}, :{}", 2 * depth - 1, 2 * h - 1, 2 * wd - 1));
   }
 
   /** 1x1x1 convolution: weight (Co, Ci), bias (Co) or null; x (D, N, Ci, H, W) -> (D, N, Co, H, W). */
   static NDArray pointwise(NDArray x, NDArray weight2d, NDArray bias, boolean inPlace) {
-    Shape s = x.getShape();
-    long co = weight2d.getShape().get(weight2d.getShape().dimension() - 2);
-    NDArray y = weight2d.matMul(x.reshape(s.get(0), s.get(1), s.get(2), -1));
-    if (bias != null) y = inPlace ? y.addi(bias.reshape(co, 1)) : y.add(bias.reshape(co, 1));
-    return y.reshape(s.get(0), s.get(1), co, s.get(3), s.get(4));
+    return freeingTemporaries(() -> {
+      Shape s = x.getShape();
+      long co = weight2d.getShape().get(weight2d.getShape().dimension() - 2);
+      NDArray y = weight2d.matMul(x.reshape(s.get(0), s.get(1), s.get(2), -1));
+      if (bias != null) y = inPlace ? y.addi(bias.reshape(co, 1)) : y.add(bias.reshape(co, 1));
+      return y.reshape(s.get(0), s.get(1), co, s.get(3), s.get(4));
+    });
   }
 
   /** Drops the three trailing singleton dims of a (A, B, 1, 1, 1) 1x1x1 weight. */
@@ -161,12 +202,21 @@ final class Ops3d {
    * statistics over the batch (here: depth) and spatial axes are exactly the per-(sample, channel) statistics.
    */
   static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta) {
+    return freeingTemporaries(() -> instanceNormOp(x, gamma, beta));
+  }
+
+  private static NDArray instanceNormOp(NDArray x, NDArray gamma, NDArray beta) {
     Shape s = x.getShape();
     long n = s.get(1);
     long c = s.get(2);
     NDArray flat = x.reshape(s.get(0), n * c, -1);
     NDArray w = n == 1 ? gamma : gamma.tile(n);
     NDArray b = n == 1 ? beta : beta.tile(n);
+    if (s.get(0) * s.get(3) * s.get(4) == 1) {
+      // one voxel per channel (the bottleneck of a 16^3 patch): libtorch's batch norm refuses it, GroupNorm gives
+      // x - mean = 0, i.e. beta, with zero gradient for x
+      return flat.sub(flat).mul(w.reshape(1, n * c, 1)).add(b.reshape(1, n * c, 1)).reshape(s);
+    }
     NDArray runningMean = x.getManager().zeros(new Shape(n * c));
     NDArray runningVar = x.getManager().ones(new Shape(n * c));
     NDArray y = JniUtils.batchNorm((PtNDArray) flat, (PtNDArray) runningMean, (PtNDArray) runningVar,
@@ -191,6 +241,10 @@ final class Ops3d {
    * less accurate); its gradient is 0 for an all-zero channel, as PyTorch's.
    */
   static NDArray grnResponse(NDArray z, boolean training) {
+    return freeingTemporaries(() -> grnResponseOp(z, training));
+  }
+
+  private static NDArray grnResponseOp(NDArray z, boolean training) {
     NDArray g;
     if (training) {
       Shape s = z.getShape();
@@ -204,9 +258,11 @@ final class Ops3d {
       NDList parts = new NDList();
       for (long c0 = 0; c0 < e; c0 += step) {
         long c1 = Math.min(e, c0 + step);
-        NDArray ncdhw = fromDepthMajor(z.get(new NDIndex(":, :, {}:{}", c0, c1)));
+        NDArray channels = z.get(new NDIndex(":, :, {}:{}", c0, c1));
+        NDArray ncdhw = fromDepthMajor(channels);
         parts.add(JniUtils.norm((PtNDArray) ncdhw, 2, new int[] {2, 3, 4}, false));
         ncdhw.close();
+        channels.close();
       }
       g = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
     }
@@ -224,8 +280,8 @@ final class Ops3d {
    */
   static NDArray placeAtOddPositions(NDArray y) {
     Shape s = y.getShape();
-    return y.reshape(s.get(0), 1, s.get(1), s.get(2), s.get(3), 1, s.get(4), 1)
+    return freeingTemporaries(() -> y.reshape(s.get(0), 1, s.get(1), s.get(2), s.get(3), 1, s.get(4), 1)
         .pad(new Shape(1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0), 0)
-        .reshape(2 * s.get(0), s.get(1), s.get(2), 2 * s.get(3), 2 * s.get(4));
+        .reshape(2 * s.get(0), s.get(1), s.get(2), 2 * s.get(3), 2 * s.get(4)));
   }
 }
