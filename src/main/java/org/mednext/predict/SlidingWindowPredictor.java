@@ -1,8 +1,10 @@
 package org.mednext.predict;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -34,6 +36,15 @@ public final class SlidingWindowPredictor {
   private final double stepSize;
   private final List<int[]> mirrors;
   private final int threads;
+  /** Passes (identity and mirrors) evaluated together as one batch. */
+  private final int passesPerBatch;
+
+  /**
+   * Voxels per batched forward (input size; about 40 MB of activations per 10^5 voxels at width 8): mirrored
+   * passes of small patches run as one batch, which saves libtorch's per-operation overhead (1.1-1.3x on 2 cores)
+   * without letting the forward's memory grow much for large patches.
+   */
+  static final int BATCH_VOXELS = 1 << 19;
 
   /**
    * @param folds one network per fold, all with the same configuration; predictions are averaged over them
@@ -43,6 +54,11 @@ public final class SlidingWindowPredictor {
    * @param threads threads for the Java-side accumulation
    */
   public SlidingWindowPredictor(List<MedNeXt> folds, int[] patch, double stepSize, int[] mirrorAxes, int threads) {
+    this(folds, patch, stepSize, mirrorAxes, threads, 0);
+  }
+
+  /** As above, with {@code passesPerBatch} passes per forward (0: as many as {@link #BATCH_VOXELS} allows). */
+  SlidingWindowPredictor(List<MedNeXt> folds, int[] patch, double stepSize, int[] mirrorAxes, int threads, int passesPerBatch) {
     Checks.argument(!folds.isEmpty(), "at least one fold is needed");
     Checks.argument(patch.length == 3, "patch must be 3-D: %s", Arrays.toString(patch));
     for (int p : patch) Checks.argument(p > 0 && p % 16 == 0, "patch size %s must be divisible by 16 (MedNeXt has 4 stride-2 levels)", Arrays.toString(patch));
@@ -53,6 +69,7 @@ public final class SlidingWindowPredictor {
     this.stepSize = stepSize;
     this.mirrors = MirrorAxes.combinations(mirrorAxes);
     this.threads = Math.max(1, threads);
+    this.passesPerBatch = Math.min(passesPerTile(), passesPerBatch > 0 ? passesPerBatch : Math.max(1, BATCH_VOXELS / patchVoxels()));
   }
 
   /** Network evaluations per tile (1 + mirror combinations). */
@@ -128,15 +145,22 @@ public final class SlidingWindowPredictor {
   private float[] predictTile(MedNeXt net, NDManager manager, ByteBuffer input, int channels, NDArray gaussian, float[] out) {
     try (NDManager m = manager.newSubManager()) {
       NDArray x = m.create(input, new Shape(1, channels, patch[0], patch[1], patch[2]), DataType.FLOAT32);
-      NDArray sum = net.predict(x).get(0);
-      sum.attach(m);
-      for (int[] axes : mirrors) {
-        int[] dims = new int[axes.length];
-        for (int i = 0; i < axes.length; i++) dims[i] = axes[i] + 2;
-        NDArray flipped = x.flip(dims);
-        NDList mirrored = net.predict(flipped);
-        mirrored.attach(m);
-        sum.addi(mirrored.get(0).flip(dims));
+      NDArray sum = null;
+      // pass 0 is the identity, pass i > 0 mirrors along mirrors[i - 1]; summed in that order as nnU-Net does
+      for (int first = 0; first < passesPerTile(); first += passesPerBatch) {
+        int count = Math.min(passesPerBatch, passesPerTile() - first);
+        NDList batch = new NDList();
+        for (int i = first; i < first + count; i++) batch.add(i == 0 ? x : x.flip(flipDims(i)));
+        NDArray logits = net.predict(count == 1 ? batch.get(0) : NDArrays.concat(batch, 0)).get(0);
+        logits.attach(m);
+        for (int i = first; i < first + count; i++) {
+          NDArray one = count == 1 ? logits : logits.get(new NDIndex("{}:{}", i - first, i - first + 1));
+          if (i == 0) {
+            sum = one;
+          } else {
+            sum.addi(one.flip(flipDims(i)));
+          }
+        }
       }
       if (!mirrors.isEmpty()) sum.divi(mirrors.size() + 1);
       NDArray weighted = sum.get(0).muli(gaussian);
@@ -146,6 +170,14 @@ public final class SlidingWindowPredictor {
       weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
       return values;
     }
+  }
+
+  /** Tensor axes (N, C, D, H, W) flipped by pass {@code pass} > 0. */
+  private int[] flipDims(int pass) {
+    int[] axes = mirrors.get(pass - 1);
+    int[] dims = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) dims[i] = axes[i] + 2;
+    return dims;
   }
 
   /** Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +84,29 @@ class SlidingWindowStagesTest {
     assertTrue(share <= 0.01, "share of differing logits " + share);
     assertTrue(maxWeighted <= 0.0625, "max |d| where weight >= 0.01: " + maxWeighted);
     assertTrue(maxAnywhere <= 2.0, "max |d| anywhere: " + maxAnywhere);
+  }
+
+  /** Mirrored passes run as one batch or one at a time must sum to the same logits (in the same order). */
+  @Test
+  void batchedMirroredPassesGiveTheLogitsOfOnePassAtATime() throws IOException {
+    float[] pre = NpyFiles.readFloats(SharedData.require(DIR + "preprocessed_input.npy"));
+    int[] shape = {48, 134, 87}; // the first 48 of the 92 planes: 6 tiles of 8 passes
+    float[] part = Arrays.copyOf(pre, shape[0] * shape[1] * shape[2]);
+    short[][] one = new SlidingWindowPredictor(List.of(net), PATCH, 0.5, new int[] {0, 1, 2}, 2, 1)
+        .predict(new float[][] {part}, shape, Progress.none());
+    short[][] three = new SlidingWindowPredictor(List.of(net), PATCH, 0.5, new int[] {0, 1, 2}, 2, 3)
+        .predict(new float[][] {part}, shape, Progress.none());
+    long differing = 0;
+    double max = 0;
+    for (int k = 0; k < one.length; k++) {
+      for (int i = 0; i < one[k].length; i++) {
+        double d = Math.abs(Half.toFloat(one[k][i]) - Half.toFloat(three[k][i]));
+        if (d > 0) differing++;
+        max = Math.max(max, d);
+      }
+    }
+    System.out.printf(Locale.ROOT, "batched vs one pass at a time: %d logits differ, max |d| %.4f%n", differing, max);
+    assertTrue(differing <= one.length * (long) one[0].length / 10000, differing + " logits differ");
   }
 
   private static void assertClose(String what, float[] want, float[] got) {
