@@ -50,18 +50,18 @@ final class Ops3d {
   /** NCDHW -> depth-major (D, N, C, H, W), a contiguous copy. */
   static NDArray toDepthMajor(NDArray ncdhw) {
     Shape s = ncdhw.getShape();
-    return freeingTemporaries(() -> contiguous(ncdhw.transpose(2, 0, 1, 3, 4), new Shape(s.get(2), s.get(0), s.get(1), s.get(3), s.get(4))));
+    return permuted(ncdhw, new int[] {2, 0, 1, 3, 4}, new Shape(s.get(2), s.get(0), s.get(1), s.get(3), s.get(4)));
   }
 
   /** Depth-major -> NCDHW, a contiguous copy. */
   static NDArray fromDepthMajor(NDArray dnchw) {
     Shape s = dnchw.getShape();
-    return freeingTemporaries(() -> contiguous(dnchw.transpose(1, 2, 0, 3, 4), new Shape(s.get(1), s.get(2), s.get(0), s.get(3), s.get(4))));
+    return permuted(dnchw, new int[] {1, 2, 0, 3, 4}, new Shape(s.get(1), s.get(2), s.get(0), s.get(3), s.get(4)));
   }
 
-  /** A contiguous copy of a permuted view: flattening forces libtorch to copy, the reshape back is free. */
-  private static NDArray contiguous(NDArray view, Shape shape) {
-    return freeingTemporaries(() -> view.reshape(shape.get(0), -1).reshape(shape));
+  /** A contiguous copy of x with its axes permuted: flattening forces libtorch to copy, the reshape back is free. */
+  private static NDArray permuted(NDArray x, int[] axes, Shape shape) {
+    return freeingTemporaries(() -> x.transpose(axes).reshape(shape.get(0), -1).reshape(shape));
   }
 
   /**
