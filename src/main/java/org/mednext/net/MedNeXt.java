@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 import org.mednext.engine.Engines;
+import org.mednext.engine.Scoped;
 import org.mednext.torch.TensorData;
 import org.mednext.util.Checks;
 
@@ -378,12 +379,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
 
     /** block(x); {@code consumed} (if not null) is freed afterwards. */
     NDArray run(Block block, NDArray x, NDArray consumed) {
-      NDArray y;
-      try (NDScope scope = new NDScope()) {
-        y = block.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDScope.unregister(y);
-      }
-      NDScope.register(y);
+      NDArray y = Scoped.compute(() -> block.forward(ps, new NDList(x), training).singletonOrThrow());
       release(consumed);
       return y;
     }

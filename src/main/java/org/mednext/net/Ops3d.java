@@ -3,13 +3,12 @@ package org.mednext.net;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.function.Supplier;
+import org.mednext.engine.Scoped;
 
 /**
  * The 3-D tensor operations MedNeXt needs, on activations in <b>depth-major layout (D, N, C, H, W)</b>.
@@ -19,6 +18,9 @@ import java.util.function.Supplier;
  * of k 2-D depthwise convolutions over contiguous depth slabs, the transposed one a polyphase sum of 2-D ones, and
  * 1x1x1 convolutions are batched matrix products. Measured on 2 cores: a MedNeXt block at 128^3 runs 2.5-5x
  * faster than in NCDHW. Every op is an ordinary differentiable libtorch op, so training uses the same code.
+ *
+ * <p>Every op runs in {@link Scoped#compute}, so its temporaries die when it returns: otherwise the activations a block
+ * "consumes" would stay alive through views of them to the end of the block and set the forward's peak memory.
  *
  * <p>NB: results belong to the manager of their first operand; callers run these inside an {@code NDScope}.
  */
@@ -30,22 +32,6 @@ final class Ops3d {
   static final long GRN_COPY_VOXELS = 4L << 20;
 
   private Ops3d() {}
-
-  /**
-   * Runs {@code op} in a scope of its own: every handle it creates except its (new) result is closed when it
-   * returns. Why: a view (reshape, slice, transpose) shares its base's storage, so closing a result handle frees
-   * nothing while a view or base handle made on the way is still open; without this, the "consumed" activations of
-   * a block would all stay alive to the end of the block and set the forward's peak memory.
-   */
-  static NDArray freeingTemporaries(Supplier<NDArray> op) {
-    NDArray result;
-    try (NDScope scope = new NDScope()) {
-      result = op.get();
-      NDScope.unregister(result);
-    }
-    NDScope.register(result);
-    return result;
-  }
 
   /** NCDHW -> depth-major (D, N, C, H, W), a contiguous copy. */
   static NDArray toDepthMajor(NDArray ncdhw) {
@@ -61,7 +47,7 @@ final class Ops3d {
 
   /** A contiguous copy of x with its axes permuted: flattening forces libtorch to copy, the reshape back is free. */
   private static NDArray permuted(NDArray x, int[] axes, Shape shape) {
-    return freeingTemporaries(() -> x.transpose(axes).reshape(shape.get(0), -1).reshape(shape));
+    return Scoped.compute(() -> x.transpose(axes).reshape(shape.get(0), -1).reshape(shape));
   }
 
   /**
@@ -69,7 +55,7 @@ final class Ops3d {
    * weight (C, 1, k, k, k) and bias (C): the sum over depth taps of 2-D depthwise convolutions of depth slabs.
    */
   static NDArray depthwiseConv(NDArray x, NDArray weight, NDArray bias, int stride, boolean inPlace) {
-    return freeingTemporaries(() -> depthwiseConvOp(x, weight, bias, stride, inPlace));
+    return Scoped.compute(() -> depthwiseConvOp(x, weight, bias, stride, inPlace));
   }
 
   private static NDArray depthwiseConvOp(NDArray x, NDArray weight, NDArray bias, int stride, boolean inPlace) {
@@ -111,7 +97,7 @@ final class Ops3d {
    * engine has no transposed convolution at all.
    */
   static NDArray depthwiseConvTranspose2x(NDArray x, NDArray weight, NDArray bias, boolean inPlace) {
-    return freeingTemporaries(() -> depthwiseConvTranspose2xOp(x, weight, bias, inPlace));
+    return Scoped.compute(() -> depthwiseConvTranspose2xOp(x, weight, bias, inPlace));
   }
 
   private static NDArray depthwiseConvTranspose2xOp(NDArray x, NDArray weight, NDArray bias, boolean inPlace) {
@@ -170,7 +156,7 @@ final class Ops3d {
     NDList phaseList = new NDList(phases);
     NDArray stacked = NDArrays.stack(phaseList, 0);
     phaseList.close(); // the phases are as large as the output: free them before the interleaving copy
-    NDArray interleaved = freeingTemporaries(() -> stacked.reshape(2, 2, 2, depth, n, c, h, wd)
+    NDArray interleaved = Scoped.compute(() -> stacked.reshape(2, 2, 2, depth, n, c, h, wd)
         .transpose(3, 0, 4, 5, 6, 1, 7, 2)
         .reshape(2 * depth, n, c, 2 * h, 2 * wd));
     stacked.close();
@@ -179,7 +165,7 @@ final class Ops3d {
 
   /** 1x1x1 convolution: weight (Co, Ci), bias (Co) or null; x (D, N, Ci, H, W) -> (D, N, Co, H, W). */
   static NDArray pointwise(NDArray x, NDArray weight2d, NDArray bias, boolean inPlace) {
-    return freeingTemporaries(() -> {
+    return Scoped.compute(() -> {
       Shape s = x.getShape();
       long co = weight2d.getShape().get(weight2d.getShape().dimension() - 2);
       NDArray y = weight2d.matMul(x.reshape(s.get(0), s.get(1), s.get(2), -1));
@@ -202,7 +188,7 @@ final class Ops3d {
    * statistics over the batch (here: depth) and spatial axes are exactly the per-(sample, channel) statistics.
    */
   static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta) {
-    return freeingTemporaries(() -> instanceNormOp(x, gamma, beta));
+    return Scoped.compute(() -> instanceNormOp(x, gamma, beta));
   }
 
   private static NDArray instanceNormOp(NDArray x, NDArray gamma, NDArray beta) {
@@ -241,7 +227,7 @@ final class Ops3d {
    * less accurate); its gradient is 0 for an all-zero channel, as PyTorch's.
    */
   static NDArray grnResponse(NDArray z, boolean training) {
-    return freeingTemporaries(() -> grnResponseOp(z, training));
+    return Scoped.compute(() -> grnResponseOp(z, training));
   }
 
   private static NDArray grnResponseOp(NDArray z, boolean training) {
@@ -280,7 +266,7 @@ final class Ops3d {
    */
   static NDArray placeAtOddPositions(NDArray y) {
     Shape s = y.getShape();
-    return freeingTemporaries(() -> y.reshape(s.get(0), 1, s.get(1), s.get(2), s.get(3), 1, s.get(4), 1)
+    return Scoped.compute(() -> y.reshape(s.get(0), 1, s.get(1), s.get(2), s.get(3), 1, s.get(4), 1)
         .pad(new Shape(1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0), 0)
         .reshape(2 * s.get(0), s.get(1), s.get(2), 2 * s.get(3), 2 * s.get(4)));
   }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.List;
 import org.mednext.engine.Scalars;
+import org.mednext.engine.Scoped;
 import org.mednext.util.Checks;
 
 /**

@@ -3,6 +3,7 @@ package org.mednext.train.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.mednext.engine.Scalars;
+import org.mednext.engine.Scoped;
 import org.mednext.util.Checks;
 
 /**

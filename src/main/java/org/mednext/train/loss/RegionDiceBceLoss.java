@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import org.mednext.engine.Scalars;
+import org.mednext.engine.Scoped;
 import org.mednext.util.Checks;
 
 /**
