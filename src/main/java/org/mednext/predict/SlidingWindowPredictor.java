@@ -40,11 +40,11 @@ public final class SlidingWindowPredictor {
   private final int passesPerBatch;
 
   /**
-   * Voxels per batched forward (input size; about 40 MB of activations per 10^5 voxels at width 8): mirrored
-   * passes of small patches run as one batch, which saves libtorch's per-operation overhead (1.1-1.3x on 2 cores)
-   * without letting the forward's memory grow much for large patches.
+   * Patch voxels x network width per batched forward: mirrored passes of small patches run as one batch, which
+   * saves libtorch's per-operation overhead (1.1-1.3x on 2 cores), while the activations of one batch stay near
+   * those of one pass of a large patch (width 8: 2^19 voxels, about 0.2 GB; v2 Base, width 32: 2^17 voxels).
    */
-  static final int BATCH_VOXELS = 1 << 19;
+  static final long BATCH_VOXEL_CHANNELS = 1L << 22;
 
   /**
    * @param folds one network per fold, all with the same configuration; predictions are averaged over them
@@ -57,7 +57,7 @@ public final class SlidingWindowPredictor {
     this(folds, patch, stepSize, mirrorAxes, threads, 0);
   }
 
-  /** As above, with {@code passesPerBatch} passes per forward (0: as many as {@link #BATCH_VOXELS} allows). */
+  /** As above, with {@code passesPerBatch} passes per forward (0: as many as {@link #BATCH_VOXEL_CHANNELS} allows). */
   SlidingWindowPredictor(List<MedNeXt> folds, int[] patch, double stepSize, int[] mirrorAxes, int threads, int passesPerBatch) {
     Checks.argument(!folds.isEmpty(), "at least one fold is needed");
     Checks.argument(patch.length == 3, "patch must be 3-D: %s", Arrays.toString(patch));
@@ -69,7 +69,9 @@ public final class SlidingWindowPredictor {
     this.stepSize = stepSize;
     this.mirrors = MirrorAxes.combinations(mirrorAxes);
     this.threads = Math.max(1, threads);
-    this.passesPerBatch = Math.min(passesPerTile(), passesPerBatch > 0 ? passesPerBatch : Math.max(1, BATCH_VOXELS / patchVoxels()));
+    long perPass = (long) patchVoxels() * folds.get(0).config().width();
+    this.passesPerBatch = passesPerBatch > 0 ? Math.min(passesPerTile(), passesPerBatch)
+        : (int) Math.max(1, Math.min(passesPerTile(), BATCH_VOXEL_CHANNELS / perPass));
   }
 
   /** Network evaluations per tile (1 + mirror combinations). */
