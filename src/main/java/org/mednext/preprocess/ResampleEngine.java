@@ -170,6 +170,10 @@ final class ResampleEngine {
   /**
    * Order 0/1 zoom of a whole channel as scipy's NI_ZoomShift evaluates it: per output voxel, the sum over the
    * tap grid (last axis fastest) of {@code ((value * w0) * w1) * w2}, then clipped to the channel's range.
+   *
+   * <p>Per output row, the input rows it reads are first multiplied by their axis-0 and axis-1 weights, exactly as
+   * scipy forms {@code (value * w0) * w1}; each output value then needs one product and one sum per tap, in scipy's
+   * order, instead of three products and the index arithmetic (the same bits, about twice as fast).
    */
   private static void direct3d(float[] in, int[] shape, int[] outShape, AxisKernel k0, AxisKernel k1,
       AxisKernel k2, double[] range, Target target, int threads) {
@@ -181,29 +185,41 @@ final class ResampleEngine {
     int t0n = k0.taps;
     int t1n = k1.taps;
     int t2n = k2.taps;
-    Parallel.forEach(outShape[0], threads, () -> new double[o2], (row, a) -> {
+    Parallel.forEach(outShape[0], threads, () -> new RowWork(o2, t0n * t1n, s1), (w, a) -> {
       for (int b = 0; b < o1; b++) {
+        int rows = 0;
+        for (int x = 0; x < t0n; x++) {
+          int i0 = k0.index[a * t0n + x] * s0;
+          double w0 = k0.weight[a * t0n + x];
+          // NB: a zero-weight tap adds +-0 to the sum and cannot change it (inputs are finite); skipping it
+          // halves the work per axis whose length does not change (weights 1 and 0), e.g. z at export
+          if (weighted && w0 == 0.0) continue;
+          for (int y = 0; y < t1n; y++) {
+            int i1 = i0 + k1.index[b * t1n + y] * s1;
+            double w1 = k1.weight[b * t1n + y];
+            if (weighted && w1 == 0.0) continue;
+            double[] r = w.taps[rows++];
+            if (weighted) {
+              for (int j = 0; j < s1; j++) {
+                double v = in[i1 + j];
+                v *= w0;
+                v *= w1;
+                r[j] = v;
+              }
+            } else {
+              for (int j = 0; j < s1; j++) r[j] = in[i1 + j];
+            }
+          }
+        }
+        double[] row = w.row;
         for (int c = 0; c < o2; c++) {
           double t = 0.0;
-          for (int x = 0; x < t0n; x++) {
-            int i0 = k0.index[a * t0n + x] * s0;
-            double w0 = k0.weight[a * t0n + x];
-            // NB: a zero-weight tap adds +-0 to the sum and cannot change it (inputs are finite); skipping it
-            // halves the work per axis whose length does not change (weights 1 and 0), e.g. z at export
-            if (weighted && w0 == 0.0) continue;
-            for (int y = 0; y < t1n; y++) {
-              int i1 = i0 + k1.index[b * t1n + y] * s1;
-              double w1 = k1.weight[b * t1n + y];
-              if (weighted && w1 == 0.0) continue;
-              for (int z = 0; z < t2n; z++) {
-                double coeff = in[i1 + k2.index[c * t2n + z]];
-                if (weighted) {
-                  coeff *= w0;
-                  coeff *= w1;
-                  coeff *= k2.weight[c * t2n + z];
-                }
-                t += coeff;
-              }
+          for (int q = 0; q < rows; q++) {
+            double[] r = w.taps[q];
+            for (int z = 0; z < t2n; z++) {
+              double coeff = r[k2.index[c * t2n + z]];
+              if (weighted) coeff *= k2.weight[c * t2n + z];
+              t += coeff;
             }
           }
           row[c] = t;
@@ -251,6 +267,17 @@ final class ResampleEngine {
       this.rows = new double[rows];
       this.result = new double[result];
       this.work = new double[work];
+    }
+  }
+
+  /** Per-thread buffers of {@link #direct3d}: one output row and the weighted input rows it reads. */
+  private static final class RowWork {
+    final double[] row;
+    final double[][] taps;
+
+    RowWork(int row, int tapRows, int rowLength) {
+      this.row = new double[row];
+      this.taps = new double[tapRows][rowLength];
     }
   }
 
