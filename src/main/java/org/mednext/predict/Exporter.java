@@ -40,7 +40,7 @@ final class Exporter {
 
   Result export(short[][] logits, PreprocessedCase c, boolean withProbabilities) {
     int[] cropShape = c.shapeAfterCropping();
-    int cropVoxels = cropShape[0] * cropShape[1] * cropShape[2];
+    int cropVoxels = voxels(cropShape);
     short[] seg;
     float[][] probs = null;
     if (withProbabilities) {
@@ -58,9 +58,12 @@ final class Exporter {
       }
     } else {
       short[] running = new short[cropVoxels];
-      float[] max = resample(logits[0], c); // a fresh array
+      float[] max = resample(logits[0], c, null, null); // a fresh array
+      // one pair of buffers for all other classes: a new volume per class would be garbage the JVM collects late
+      float[] values = new float[logits[0].length];
+      float[] scratch = resampling == null ? null : new float[cropVoxels];
       for (int k = 1; k < logits.length; k++) {
-        float[] l = resample(logits[k], c);
+        float[] l = resample(logits[k], c, values, scratch);
         short label = (short) k;
         Parallel.forRanges(cropVoxels, threads, (from, to) -> {
           for (int i = from; i < to; i++) {
@@ -92,14 +95,26 @@ final class Exporter {
     return new Result(original, shape, originalProbs);
   }
 
-  /** One class's logits on the cropped original grid, fp16 values in a float[]. */
   private float[] resample(short[] logits, PreprocessedCase c) {
-    float[] values = new float[logits.length];
-    Parallel.forRanges(values.length, threads, (from, to) -> {
-      for (int i = from; i < to; i++) values[i] = Half.toFloat(logits[i]);
+    return resample(logits, c, null, null);
+  }
+
+  /**
+   * One class's logits on the cropped original grid, fp16 values in a float[]: in {@code values} (the network's
+   * grid) when there is nothing to resample, else in {@code out}; null buffers are allocated.
+   */
+  private float[] resample(short[] logits, PreprocessedCase c, float[] values, float[] out) {
+    float[] v = values != null ? values : new float[logits.length];
+    Parallel.forRanges(v.length, threads, (from, to) -> {
+      for (int i = from; i < to; i++) v[i] = Half.toFloat(logits[i]);
     });
-    if (resampling == null) return values;
-    return Resampling.resample(values, c.shape(), c.shapeAfterCropping(), c.targetSpacing(), c.spacing(), resampling, threads);
+    if (resampling == null) return v;
+    return Resampling.resampleInto(v, c.shape(), c.shapeAfterCropping(), c.targetSpacing(), c.spacing(), resampling,
+        threads, out != null ? out : new float[voxels(c.shapeAfterCropping())]);
+  }
+
+  private static int voxels(int[] shape) {
+    return Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
   }
 
   /** Softmax over classes in float32, per voxel (max-subtracted, as torch). */

@@ -93,16 +93,43 @@ public final class Resampling {
    */
   public static float[] resample(float[] channel, int[] shape, int[] newShape, double[] currentSpacing,
       double[] newSpacing, ResamplingOptions options, int threads) {
-    checkChannel(channel, shape, newShape);
-    Checks.notNull(options, "options");
-    Parallel.checkThreads(threads);
-    OptionalInt axis = separateAxis(options.separateZ(), currentSpacing, newSpacing);
-    if (Arrays.equals(shape, newShape)) return channel;
-    float[] out = new float[Volumes.size(newShape)];
+    if (Arrays.equals(shape, newShape)) {
+      checkArguments(channel, shape, newShape, currentSpacing, newSpacing, options, threads);
+      return channel;
+    }
+    return resampleInto(channel, shape, newShape, currentSpacing, newSpacing, options, threads,
+        new float[Volumes.size(newShape)]);
+  }
+
+  /**
+   * {@link #resample} into {@code out} (length of {@code newShape}, overwritten; e.g. reused across the classes of
+   * an export, so that they do not each leave a volume-sized array for the garbage collector). When the shapes are
+   * equal, {@code out} receives a copy of the channel.
+   *
+   * @return {@code out}
+   */
+  public static float[] resampleInto(float[] channel, int[] shape, int[] newShape, double[] currentSpacing,
+      double[] newSpacing, ResamplingOptions options, int threads, float[] out) {
+    OptionalInt axis = checkArguments(channel, shape, newShape, currentSpacing, newSpacing, options, threads);
+    Checks.argument(out.length == Volumes.size(newShape), "output has %d values, shape %s needs %d", out.length,
+        Arrays.toString(newShape), Volumes.size(newShape));
+    if (Arrays.equals(shape, newShape)) {
+      System.arraycopy(channel, 0, out, 0, channel.length);
+      return out;
+    }
     ResampleEngine.Target target = options.precision() == ResamplingOptions.Precision.FLOAT16
         ? ResampleEngine.toHalf(out) : ResampleEngine.toFloat(out);
     ResampleEngine.run(channel, shape, newShape, options.order(), axis.orElse(-1), options.orderZ(), target, threads);
     return out;
+  }
+
+  /** Checks what {@link #resample} gets; returns the separate axis, if any. */
+  private static OptionalInt checkArguments(float[] channel, int[] shape, int[] newShape, double[] currentSpacing,
+      double[] newSpacing, ResamplingOptions options, int threads) {
+    checkChannel(channel, shape, newShape);
+    Checks.notNull(options, "options");
+    Parallel.checkThreads(threads);
+    return separateAxis(options.separateZ(), currentSpacing, newSpacing);
   }
 
   /**

@@ -118,6 +118,26 @@ class ResamplingTest {
     }
   }
 
+  /** The export reuses one output array for all classes: a dirty array must not leak into the result. */
+  @Test
+  void resamplingIntoAReusedArrayGivesTheSameValues() {
+    for (String c : cases("h")) {
+      Array in = ref.get(c + "_in");
+      double[] args = ref.get(c + "_args").doubles();
+      int[] outShape = ref.get(c + "_out").shape();
+      double[] cur = Arrays.copyOfRange(args, 4, 7);
+      double[] nu = Arrays.copyOfRange(args, 7, 10);
+      float[] fresh = Resampling.resample(in.floats(), in.shape(), outShape, cur, nu, options(args), 2);
+      float[] reused = new float[fresh.length];
+      Arrays.fill(reused, Float.NaN);
+      assertSame(reused, Resampling.resampleInto(in.floats(), in.shape(), outShape, cur, nu, options(args), 2, reused));
+      assertArrayEquals(fresh, reused, c);
+      float[] copy = new float[in.floats().length];
+      Resampling.resampleInto(in.floats(), in.shape(), in.shape(), cur, cur, options(args), 2, copy);
+      assertArrayEquals(in.floats(), copy, c + ": equal shapes copy");
+    }
+  }
+
   @Test
   void labelsMatchResizeSegmentation() {
     for (String c : cases("s")) {
