@@ -36,13 +36,16 @@ public final class SlidingWindowPredictor {
   private final double stepSize;
   private final List<int[]> mirrors;
   private final int threads;
-  /** Passes (identity and mirrors) evaluated together as one batch. */
-  private final int passesPerBatch;
+  /** Network evaluations (a tile, mirrored or not) per forward. */
+  private final int samplesPerBatch;
+  /** Tiles per group: all passes of this many tiles fit in one forward (else 1, its passes split over forwards). */
+  private final int tilesPerGroup;
 
   /**
-   * Patch voxels x network width per batched forward: mirrored passes of small patches run as one batch, which
-   * saves libtorch's per-operation overhead (1.1-1.3x on 2 cores), while the activations of one batch stay near
-   * those of one pass of a large patch (width 8: 2^19 voxels, about 0.2 GB; v2 Base, width 32: 2^17 voxels).
+   * Patch voxels x network width per batched forward: the passes (mirrorings, then tiles) of small patches run as
+   * one batch, which saves libtorch's per-operation overhead (1.1-1.3x on 2 cores), while the activations of one
+   * batch stay near those of one pass of a large patch (width 8: 2^19 voxels, about 0.2 GB; v2 Base, width 32:
+   * 2^17 voxels).
    */
   static final long BATCH_VOXEL_CHANNELS = 1L << 22;
 
@@ -57,8 +60,8 @@ public final class SlidingWindowPredictor {
     this(folds, patch, stepSize, mirrorAxes, threads, 0);
   }
 
-  /** As above, with {@code passesPerBatch} passes per forward (0: as many as {@link #BATCH_VOXEL_CHANNELS} allows). */
-  SlidingWindowPredictor(List<MedNeXt> folds, int[] patch, double stepSize, int[] mirrorAxes, int threads, int passesPerBatch) {
+  /** As above, with {@code samplesPerBatch} passes per forward (0: as many as {@link #BATCH_VOXEL_CHANNELS} allows). */
+  SlidingWindowPredictor(List<MedNeXt> folds, int[] patch, double stepSize, int[] mirrorAxes, int threads, int samplesPerBatch) {
     Checks.argument(!folds.isEmpty(), "at least one fold is needed");
     Checks.argument(patch.length == 3, "patch must be 3-D: %s", Arrays.toString(patch));
     for (int p : patch) Checks.argument(p > 0 && p % 16 == 0, "patch size %s must be divisible by 16 (MedNeXt has 4 stride-2 levels)", Arrays.toString(patch));
@@ -70,8 +73,8 @@ public final class SlidingWindowPredictor {
     this.mirrors = MirrorAxes.combinations(mirrorAxes);
     this.threads = Math.max(1, threads);
     long perPass = (long) patchVoxels() * folds.get(0).config().width();
-    this.passesPerBatch = passesPerBatch > 0 ? Math.min(passesPerTile(), passesPerBatch)
-        : (int) Math.max(1, Math.min(passesPerTile(), BATCH_VOXEL_CHANNELS / perPass));
+    this.samplesPerBatch = samplesPerBatch > 0 ? samplesPerBatch : (int) Math.max(1, Math.min(64, BATCH_VOXEL_CHANNELS / perPass));
+    this.tilesPerGroup = Math.max(1, this.samplesPerBatch / passesPerTile());
   }
 
   /** Network evaluations per tile (1 + mirror combinations). */
@@ -106,19 +109,25 @@ public final class SlidingWindowPredictor {
       NDArray gaussianArray = manager.create(gaussianValues, new Shape(1, patch[0], patch[1], patch[2]));
       // One input and one output buffer for all tiles: per-tile arrays would be megabytes of garbage per tile,
       // which the JVM collects only after it has grown its heap (and the process RSS) by hundreds of MB.
-      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(padded.length, patchVoxels()), Float.BYTES))
+      int tileFloats = Math.multiplyExact(padded.length, patchVoxels());
+      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(tileFloats, tilesPerGroup), Float.BYTES))
           .order(ByteOrder.nativeOrder());
       float[] logits = null;
+      List<int[]> tiles = grid.tiles();
       for (MedNeXt net : folds) {
         net.setAllHeads(false);
         short[][] acc = null;
-        for (int[] start : grid.tiles()) {
+        for (int first = 0; first < tiles.size(); first += tilesPerGroup) {
           progress.checkCancelled();
-          copyTile(padded, size, start, input.asFloatBuffer());
-          logits = predictTile(net, manager, input, padded.length, gaussianArray, logits);
-          if (acc == null) acc = new short[logits.length / patchVoxels()][padding.paddedVoxels()];
-          accumulate(acc, logits, size, start, pool);
-          progress.update(++done);
+          int count = Math.min(tilesPerGroup, tiles.size() - first);
+          FloatBuffer in = input.asFloatBuffer();
+          for (int j = 0; j < count; j++) copyTile(padded, size, tiles.get(first + j), in);
+          logits = predictTiles(net, manager, input, count, padded.length, gaussianArray, logits);
+          int classFloats = logits.length / tilesPerGroup;
+          if (acc == null) acc = new short[classFloats / patchVoxels()][padding.paddedVoxels()];
+          for (int j = 0; j < count; j++) accumulate(acc, logits, j * classFloats, size, tiles.get(first + j), pool);
+          done += count;
+          progress.update(done);
         }
         divide(acc, weights, pool);
         total = total == null ? acc : addFold(total, acc, pool);
@@ -140,36 +149,52 @@ public final class SlidingWindowPredictor {
   }
 
   /**
-   * One tile's logits (classes x patch voxels), mirror-averaged and multiplied by the Gaussian, float32, written into
-   * {@code out} when it has the right length. The tile's input tensor is a view of {@code input} (no copy), so the
-   * buffer may be refilled only after this returns.
+   * The logits (classes x patch voxels) of {@code tiles} tiles, one after the other, each mirror-averaged and
+   * multiplied by the Gaussian, float32, written into {@code out} when it has the right length (room for
+   * {@link #tilesPerGroup} tiles). The input tensor is a view of {@code input} (no copy), so the buffer may be
+   * refilled only after this returns. Passes are batched {@link #samplesPerBatch} at a time; each tile's are summed
+   * in nnU-Net's order (identity first, then the mirrorings in order).
    */
-  private float[] predictTile(MedNeXt net, NDManager manager, ByteBuffer input, int channels, NDArray gaussian, float[] out) {
+  private float[] predictTiles(MedNeXt net, NDManager manager, ByteBuffer input, int tiles, int channels, NDArray gaussian,
+      float[] out) {
     try (NDManager m = manager.newSubManager()) {
-      NDArray x = m.create(input, new Shape(1, channels, patch[0], patch[1], patch[2]), DataType.FLOAT32);
-      NDArray sum = null;
-      // pass 0 is the identity, pass i > 0 mirrors along mirrors[i - 1]; summed in that order as nnU-Net does
-      for (int first = 0; first < passesPerTile(); first += passesPerBatch) {
-        int count = Math.min(passesPerBatch, passesPerTile() - first);
+      int floats = tiles * channels * patchVoxels();
+      ByteBuffer used = input.duplicate().limit(floats * Float.BYTES).slice().order(ByteOrder.nativeOrder());
+      NDArray x = m.create(used, new Shape(tiles, channels, patch[0], patch[1], patch[2]), DataType.FLOAT32);
+      int passes = passesPerTile();
+      NDArray[] sums = new NDArray[tiles];
+      // sample q = tile q / passes, pass q % passes; pass 0 is the identity, pass i > 0 mirrors along mirrors[i - 1]
+      for (int first = 0; first < tiles * passes; first += samplesPerBatch) {
+        int count = Math.min(samplesPerBatch, tiles * passes - first);
         NDList batch = new NDList();
-        for (int i = first; i < first + count; i++) batch.add(i == 0 ? x : x.flip(flipDims(i)));
+        for (int q = first; q < first + count; q++) {
+          NDArray tile = tiles == 1 ? x : x.get(new NDIndex("{}:{}", q / passes, q / passes + 1));
+          batch.add(q % passes == 0 ? tile : tile.flip(flipDims(q % passes)));
+        }
         NDArray logits = net.predict(count == 1 ? batch.get(0) : NDArrays.concat(batch, 0)).get(0);
         logits.attach(m);
-        for (int i = first; i < first + count; i++) {
-          NDArray one = count == 1 ? logits : logits.get(new NDIndex("{}:{}", i - first, i - first + 1));
-          if (i == 0) {
-            sum = one;
+        for (int q = first; q < first + count; q++) {
+          NDArray one = count == 1 ? logits : logits.get(new NDIndex("{}:{}", q - first, q - first + 1));
+          int tile = q / passes;
+          if (q % passes == 0) {
+            sums[tile] = one;
           } else {
-            sum.addi(one.flip(flipDims(i)));
+            sums[tile].addi(one.flip(flipDims(q % passes)));
           }
         }
       }
-      if (!mirrors.isEmpty()) sum.divi(mirrors.size() + 1);
-      NDArray weighted = sum.get(0).muli(gaussian);
-      int n = Math.toIntExact(weighted.size());
-      float[] values = out != null && out.length == n ? out : new float[n];
-      // a view of the tensor's memory (contiguous on the CPU), read straight into the reused array
-      weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+      int classFloats = -1;
+      float[] values = out;
+      for (int j = 0; j < tiles; j++) {
+        if (!mirrors.isEmpty()) sums[j].divi(passes);
+        NDArray weighted = sums[j].get(0).muli(gaussian);
+        if (classFloats < 0) {
+          classFloats = Math.toIntExact(weighted.size());
+          if (values == null || values.length != classFloats * tilesPerGroup) values = new float[classFloats * tilesPerGroup];
+        }
+        // a view of the tensor's memory (contiguous on the CPU), read straight into the reused array
+        weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values, j * classFloats, classFloats);
+      }
       return values;
     }
   }
@@ -193,11 +218,14 @@ public final class SlidingWindowPredictor {
     }
   }
 
-  /** acc[k][tile voxel] = fp16(acc + logits): torch adds the float32 product to the fp16 accumulator. */
-  private void accumulate(short[][] acc, float[] logits, int[] size, int[] start, ForkJoinPool pool) {
+  /**
+   * acc[k][tile voxel] = fp16(acc + logits): torch adds the float32 product to the fp16 accumulator. The tile's
+   * logits start at {@code offset}.
+   */
+  private void accumulate(short[][] acc, float[] logits, int offset, int[] size, int[] start, ForkJoinPool pool) {
     run(pool, acc.length, k -> {
       short[] a = acc[k];
-      int o = k * patchVoxels();
+      int o = offset + k * patchVoxels();
       for (int i = 0; i < patch[0]; i++) {
         for (int j = 0; j < patch[1]; j++) {
           int dst = ((start[0] + i) * size[1] + start[1] + j) * size[2] + start[2];

@@ -86,27 +86,39 @@ class SlidingWindowStagesTest {
     assertTrue(maxAnywhere <= 2.0, "max |d| anywhere: " + maxAnywhere);
   }
 
-  /** Mirrored passes run as one batch or one at a time must sum to the same logits (in the same order). */
+  /**
+   * Passes run one at a time, or batched (mirrorings of a tile, then several tiles per forward, groups that do not
+   * divide evenly), must sum to the same logits (in the same order).
+   */
   @Test
-  void batchedMirroredPassesGiveTheLogitsOfOnePassAtATime() throws IOException {
+  void batchedPassesGiveTheLogitsOfOnePassAtATime() throws IOException {
     float[] pre = NpyFiles.readFloats(SharedData.require(DIR + "preprocessed_input.npy"));
-    int[] shape = {48, 134, 87}; // the first 48 of the 92 planes: 6 tiles of 8 passes
+    int[] shape = {48, 134, 87}; // the first 48 of the 92 planes: 6 tiles
     float[] part = Arrays.copyOf(pre, shape[0] * shape[1] * shape[2]);
-    short[][] one = new SlidingWindowPredictor(List.of(net), PATCH, 0.5, new int[] {0, 1, 2}, 2, 1)
-        .predict(new float[][] {part}, shape, Progress.none());
-    short[][] three = new SlidingWindowPredictor(List.of(net), PATCH, 0.5, new int[] {0, 1, 2}, 2, 3)
-        .predict(new float[][] {part}, shape, Progress.none());
+    int[] all = {0, 1, 2};
+    int[] none = {};
+    assertSameLogits(part, shape, all, 1, 3); // a tile's 8 passes in forwards of 3, 3, 2
+    assertSameLogits(part, shape, all, 1, 16); // 2 tiles x 8 passes per forward
+    assertSameLogits(part, shape, none, 1, 4); // tiles 4 and 2 per forward
+  }
+
+  private static void assertSameLogits(float[] data, int[] shape, int[] mirror, int batchA, int batchB) {
+    short[][] a = new SlidingWindowPredictor(List.of(net), PATCH, 0.5, mirror, 2, batchA)
+        .predict(new float[][] {data}, shape, Progress.none());
+    short[][] b = new SlidingWindowPredictor(List.of(net), PATCH, 0.5, mirror, 2, batchB)
+        .predict(new float[][] {data}, shape, Progress.none());
     long differing = 0;
     double max = 0;
-    for (int k = 0; k < one.length; k++) {
-      for (int i = 0; i < one[k].length; i++) {
-        double d = Math.abs(Half.toFloat(one[k][i]) - Half.toFloat(three[k][i]));
+    for (int k = 0; k < a.length; k++) {
+      for (int i = 0; i < a[k].length; i++) {
+        double d = Math.abs(Half.toFloat(a[k][i]) - Half.toFloat(b[k][i]));
         if (d > 0) differing++;
         max = Math.max(max, d);
       }
     }
-    System.out.printf(Locale.ROOT, "batched vs one pass at a time: %d logits differ, max |d| %.4f%n", differing, max);
-    assertTrue(differing <= one.length * (long) one[0].length / 10000, differing + " logits differ");
+    String what = String.format(Locale.ROOT, "mirror axes %s, %d vs %d passes per forward", Arrays.toString(mirror), batchA, batchB);
+    System.out.printf(Locale.ROOT, "%s: %d logits differ, max |d| %.4f%n", what, differing, max);
+    assertTrue(differing <= a.length * (long) a[0].length / 10000, what + ": " + differing + " logits differ");
   }
 
   private static void assertClose(String what, float[] want, float[] got) {
