@@ -175,6 +175,7 @@ public final class Predictor implements AutoCloseable {
     progress.checkCancelled();
     long t1 = System.nanoTime();
     short[][] logits = slidingWindow.predict(c.data(), c.shape(), progress);
+    progress.checkCancelled(); // a cancel during the last tiles should not start the export
     long t2 = System.nanoTime();
     progress.start("exporting", 0);
     Exporter.Result r = exporter.export(logits, c, options.probabilities());

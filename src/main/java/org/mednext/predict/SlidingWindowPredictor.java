@@ -38,8 +38,6 @@ public final class SlidingWindowPredictor {
   private final int threads;
   /** Network evaluations (a tile, mirrored or not) per forward. */
   private final int samplesPerBatch;
-  /** Tiles per group: all passes of this many tiles fit in one forward (else 1, its passes split over forwards). */
-  private final int tilesPerGroup;
 
   /**
    * Patch voxels x network width per batched forward: the passes (mirrorings, then tiles) of small patches run as
@@ -73,8 +71,8 @@ public final class SlidingWindowPredictor {
     this.mirrors = MirrorAxes.combinations(mirrorAxes);
     this.threads = Math.max(1, threads);
     long perPass = (long) patchVoxels() * folds.get(0).config().width();
-    this.samplesPerBatch = samplesPerBatch > 0 ? samplesPerBatch : (int) Math.max(1, Math.min(64, BATCH_VOXEL_CHANNELS / perPass));
-    this.tilesPerGroup = Math.max(1, this.samplesPerBatch / passesPerTile());
+    // beyond 4-8 samples a batch gains nothing more (measured: 1.12x at 2, 1.34x at 4 for the MR fixture's patch)
+    this.samplesPerBatch = samplesPerBatch > 0 ? samplesPerBatch : (int) Math.max(1, Math.min(8, BATCH_VOXEL_CHANNELS / perPass));
   }
 
   /** Network evaluations per tile (1 + mirror combinations). */
@@ -109,21 +107,24 @@ public final class SlidingWindowPredictor {
       NDArray gaussianArray = manager.create(gaussianValues, new Shape(1, patch[0], patch[1], patch[2]));
       // One input and one output buffer for all tiles: per-tile arrays would be megabytes of garbage per tile,
       // which the JVM collects only after it has grown its heap (and the process RSS) by hundreds of MB.
+      List<int[]> tiles = grid.tiles();
+      // tiles whose passes all fit in one forward go together, but at most a quarter of them: progress and
+      // cancellation keep some granularity
+      int group = Math.max(1, Math.min(samplesPerBatch / passesPerTile(), (tiles.size() + 3) / 4));
       int tileFloats = Math.multiplyExact(padded.length, patchVoxels());
-      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(tileFloats, tilesPerGroup), Float.BYTES))
+      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(tileFloats, group), Float.BYTES))
           .order(ByteOrder.nativeOrder());
       float[] logits = null;
-      List<int[]> tiles = grid.tiles();
       for (MedNeXt net : folds) {
         net.setAllHeads(false);
         short[][] acc = null;
-        for (int first = 0; first < tiles.size(); first += tilesPerGroup) {
+        for (int first = 0; first < tiles.size(); first += group) {
           progress.checkCancelled();
-          int count = Math.min(tilesPerGroup, tiles.size() - first);
+          int count = Math.min(group, tiles.size() - first);
           FloatBuffer in = input.asFloatBuffer();
           for (int j = 0; j < count; j++) copyTile(padded, size, tiles.get(first + j), in);
-          logits = predictTiles(net, manager, input, count, padded.length, gaussianArray, logits);
-          int classFloats = logits.length / tilesPerGroup;
+          logits = predictTiles(net, manager, input, count, group, padded.length, gaussianArray, logits);
+          int classFloats = logits.length / group;
           if (acc == null) acc = new short[classFloats / patchVoxels()][padding.paddedVoxels()];
           for (int j = 0; j < count; j++) accumulate(acc, logits, j * classFloats, size, tiles.get(first + j), pool);
           done += count;
@@ -151,12 +152,12 @@ public final class SlidingWindowPredictor {
   /**
    * The logits (classes x patch voxels) of {@code tiles} tiles, one after the other, each mirror-averaged and
    * multiplied by the Gaussian, float32, written into {@code out} when it has the right length (room for
-   * {@link #tilesPerGroup} tiles). The input tensor is a view of {@code input} (no copy), so the buffer may be
+   * {@code group} tiles). The input tensor is a view of {@code input} (no copy), so the buffer may be
    * refilled only after this returns. Passes are batched {@link #samplesPerBatch} at a time; each tile's are summed
    * in nnU-Net's order (identity first, then the mirrorings in order).
    */
-  private float[] predictTiles(MedNeXt net, NDManager manager, ByteBuffer input, int tiles, int channels, NDArray gaussian,
-      float[] out) {
+  private float[] predictTiles(MedNeXt net, NDManager manager, ByteBuffer input, int tiles, int group, int channels,
+      NDArray gaussian, float[] out) {
     try (NDManager m = manager.newSubManager()) {
       int floats = tiles * channels * patchVoxels();
       ByteBuffer used = input.duplicate().limit(floats * Float.BYTES).slice().order(ByteOrder.nativeOrder());
@@ -190,7 +191,7 @@ public final class SlidingWindowPredictor {
         NDArray weighted = sums[j].get(0).muli(gaussian);
         if (classFloats < 0) {
           classFloats = Math.toIntExact(weighted.size());
-          if (values == null || values.length != classFloats * tilesPerGroup) values = new float[classFloats * tilesPerGroup];
+          if (values == null || values.length != classFloats * group) values = new float[classFloats * group];
         }
         // a view of the tensor's memory (contiguous on the CPU), read straight into the reused array
         weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values, j * classFloats, classFloats);

@@ -134,7 +134,8 @@ class DefaultMedNeXtServiceTest {
     Path out = tmp.resolve("out");
     CancelAfterFirstTile cancel = new CancelAfterFirstTile();
     assertThrows(CancelledException.class, () -> mednext.segmentFiles(in, out, model, fast(), false, cancel));
-    assertEquals(1, cancel.tiles, "stopped at the first check after the first tile");
+    // tiles run in small groups (at most a quarter of them per forward): the first check after the first group stops it
+    assertTrue(cancel.tiles >= 1 && cancel.tiles < cancel.total, "stopped between tiles: " + cancel.tiles + " of " + cancel.total);
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(List.of(), files.toList(), "no label file and no temporary file");
     }
@@ -219,11 +220,13 @@ class DefaultMedNeXtServiceTest {
   /** Asks to stop once the first tile is done. */
   private static final class CancelAfterFirstTile implements Progress {
     volatile int tiles;
+    volatile long total;
     volatile boolean tiling;
 
     @Override
     public void start(String stage, long total) {
       tiling = stage.contains("tiles");
+      if (tiling) this.total = total;
     }
 
     @Override

@@ -93,13 +93,13 @@ class SlidingWindowStagesTest {
   @Test
   void batchedPassesGiveTheLogitsOfOnePassAtATime() throws IOException {
     float[] pre = NpyFiles.readFloats(SharedData.require(DIR + "preprocessed_input.npy"));
-    int[] shape = {48, 134, 87}; // the first 48 of the 92 planes: 6 tiles
+    int[] shape = {48, 134, 87}; // the first 48 of the 92 planes: 6 tiles (2 at most per forward: a quarter)
     float[] part = Arrays.copyOf(pre, shape[0] * shape[1] * shape[2]);
     int[] all = {0, 1, 2};
     int[] none = {};
     assertSameLogits(part, shape, all, 1, 3); // a tile's 8 passes in forwards of 3, 3, 2
     assertSameLogits(part, shape, all, 1, 16); // 2 tiles x 8 passes per forward
-    assertSameLogits(part, shape, none, 1, 4); // tiles 4 and 2 per forward
+    assertSameLogits(pre, new int[] {92, 134, 87}, none, 1, 4); // 18 tiles: 4, 4, 4, 4 and 2 per forward
   }
 
   private static void assertSameLogits(float[] data, int[] shape, int[] mirror, int batchA, int batchB) {
