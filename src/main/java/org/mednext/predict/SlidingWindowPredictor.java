@@ -105,28 +105,28 @@ public final class SlidingWindowPredictor {
       float[] gaussianValues = new float[gaussian.length];
       for (int i = 0; i < gaussian.length; i++) gaussianValues[i] = Half.toFloat(gaussian[i]);
       NDArray gaussianArray = manager.create(gaussianValues, new Shape(1, patch[0], patch[1], patch[2]));
-      // One input and one output buffer for all tiles: per-tile arrays would be megabytes of garbage per tile,
-      // which the JVM collects only after it has grown its heap (and the process RSS) by hundreds of MB.
       List<int[]> tiles = grid.tiles();
       // tiles whose passes all fit in one forward go together, but at most a quarter of them: progress and
       // cancellation keep some granularity
       int group = Math.max(1, Math.min(samplesPerBatch / passesPerTile(), (tiles.size() + 3) / 4));
-      int tileFloats = Math.multiplyExact(padded.length, patchVoxels());
-      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(tileFloats, group), Float.BYTES))
-          .order(ByteOrder.nativeOrder());
-      float[] logits = null;
+      int classes = folds.get(0).config().numClasses();
+      // One input and one output buffer for all tiles: per-tile arrays would be megabytes of garbage per tile,
+      // which the JVM collects only after it has grown its heap (and the process RSS) by hundreds of MB.
+      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(padded.length, patchVoxels()),
+          group * Float.BYTES)).order(ByteOrder.nativeOrder());
+      float[] logits = new float[Math.multiplyExact(classes * patchVoxels(), group)];
       for (MedNeXt net : folds) {
         net.setAllHeads(false);
-        short[][] acc = null;
+        short[][] acc = new short[classes][padding.paddedVoxels()];
         for (int first = 0; first < tiles.size(); first += group) {
           progress.checkCancelled();
           int count = Math.min(group, tiles.size() - first);
           FloatBuffer in = input.asFloatBuffer();
           for (int j = 0; j < count; j++) copyTile(padded, size, tiles.get(first + j), in);
-          logits = predictTiles(net, manager, input, count, group, padded.length, gaussianArray, logits);
-          int classFloats = logits.length / group;
-          if (acc == null) acc = new short[classFloats / patchVoxels()][padding.paddedVoxels()];
-          for (int j = 0; j < count; j++) accumulate(acc, logits, j * classFloats, size, tiles.get(first + j), pool);
+          predictTiles(net, manager, input, count, padded.length, gaussianArray, logits);
+          for (int j = 0; j < count; j++) {
+            accumulate(acc, logits, j * classes * patchVoxels(), size, tiles.get(first + j), pool);
+          }
           done += count;
           progress.update(done);
         }
@@ -150,14 +150,13 @@ public final class SlidingWindowPredictor {
   }
 
   /**
-   * The logits (classes x patch voxels) of {@code tiles} tiles, one after the other, each mirror-averaged and
-   * multiplied by the Gaussian, float32, written into {@code out} when it has the right length (room for
-   * {@code group} tiles). The input tensor is a view of {@code input} (no copy), so the buffer may be
-   * refilled only after this returns. Passes are batched {@link #samplesPerBatch} at a time; each tile's are summed
+   * Writes the logits (classes x patch voxels) of {@code tiles} tiles into {@code out}, one after the other, each
+   * mirror-averaged and multiplied by the Gaussian, float32. The input tensor is a view of {@code input} (no copy),
+   * so the buffer may be refilled only after this returns. Passes are batched {@link #samplesPerBatch} at a time; each tile's are summed
    * in nnU-Net's order (identity first, then the mirrorings in order).
    */
-  private float[] predictTiles(MedNeXt net, NDManager manager, ByteBuffer input, int tiles, int group, int channels,
-      NDArray gaussian, float[] out) {
+  private void predictTiles(MedNeXt net, NDManager manager, ByteBuffer input, int tiles, int channels, NDArray gaussian,
+      float[] out) {
     try (NDManager m = manager.newSubManager()) {
       int floats = tiles * channels * patchVoxels();
       ByteBuffer used = input.duplicate().limit(floats * Float.BYTES).slice().order(ByteOrder.nativeOrder());
@@ -184,19 +183,13 @@ public final class SlidingWindowPredictor {
           }
         }
       }
-      int classFloats = -1;
-      float[] values = out;
       for (int j = 0; j < tiles; j++) {
         if (!mirrors.isEmpty()) sums[j].divi(passes);
         NDArray weighted = sums[j].get(0).muli(gaussian);
-        if (classFloats < 0) {
-          classFloats = Math.toIntExact(weighted.size());
-          if (values == null || values.length != classFloats * group) values = new float[classFloats * group];
-        }
+        int n = Math.toIntExact(weighted.size());
         // a view of the tensor's memory (contiguous on the CPU), read straight into the reused array
-        weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values, j * classFloats, classFloats);
+        weighted.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(out, j * n, n);
       }
-      return values;
     }
   }
 
