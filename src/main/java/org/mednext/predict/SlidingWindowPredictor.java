@@ -152,8 +152,8 @@ public final class SlidingWindowPredictor {
   /**
    * Writes the logits (classes x patch voxels) of {@code tiles} tiles into {@code out}, one after the other, each
    * mirror-averaged and multiplied by the Gaussian, float32. The input tensor is a view of {@code input} (no copy),
-   * so the buffer may be refilled only after this returns. Passes are batched {@link #samplesPerBatch} at a time; each tile's are summed
-   * in nnU-Net's order (identity first, then the mirrorings in order).
+   * so the buffer may be refilled only after this returns. Passes are batched {@link #samplesPerBatch} at a time;
+   * each tile's are summed in nnU-Net's order (identity first, then the mirrorings in order).
    */
   private void predictTiles(MedNeXt net, NDManager manager, ByteBuffer input, int tiles, int channels, NDArray gaussian,
       float[] out) {
