@@ -107,7 +107,7 @@ final class PredictCommand implements Callable<Integer> {
           CaseInput.Loaded loaded = c.load();
           Prediction p = predictor.predict(loaded.channels(), loaded.shape(), loaded.geometry().spacingNnUnetOrder(),
               caseProgress);
-          List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id());
+          List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id(), engine.threads);
           caseProgress.endLine();
           out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | peak RSS %s -> %s%n", label,
               p.times().preprocess(), p.times().predict(), p.times().export(), gigabytes(ProcessMemory.peakRssBytes()),

@@ -45,7 +45,7 @@ public final class Demo {
       model = predictor.describe();
       p = predictor.predict(image, progress);
     }
-    List<Path> files = new ArrayList<>(CaseWriter.write(p, image.geometry(), output, "ch2_structures"));
+    List<Path> files = new ArrayList<>(CaseWriter.write(p, image.geometry(), output, "ch2_structures", threads));
     Path png = output.resolve("ch2_structures_overview.png");
     Overview.write(VolumeArrays.channels(image)[0], p.labels(), p.shape(), image.geometry().spacingNnUnetOrder(),
         BrainStructures.LABELS, png);

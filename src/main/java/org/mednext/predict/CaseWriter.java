@@ -27,14 +27,15 @@ public final class CaseWriter {
     return outputDir.resolve(id + ".npz");
   }
 
-  /** Writes the files of one case; returns them. */
-  public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id) throws IOException {
+  /** Writes the files of one case, compressing the probabilities on {@code threads} threads; returns them. */
+  public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads)
+      throws IOException {
     Path labels = labelFile(outputDir, id);
     new NiftiWriter().write(p.labelVolume(geometry), labels);
     if (p.probabilities() == null) return List.of(labels);
     Path probs = probabilityFile(outputDir, id);
     long[] shape = {p.probabilities().length, p.shape()[0], p.shape()[1], p.shape()[2]};
-    try (NpzWriter npz = NpzWriter.create(probs, true)) {
+    try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
       npz.addFloat32("probabilities", shape, Arrays.asList(p.probabilities()));
       npz.commit();
     }

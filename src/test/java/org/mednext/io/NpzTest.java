@@ -69,6 +69,58 @@ class NpzTest {
     assertEquals("[1.0,2.0,3.0,4.0,5.0,6.0,7.0,8.0]", result.getAsJsonObject("planes").get("values").toString());
   }
 
+  /** Several deflate chunks on several threads, and ZIP64 records, as numpy, ZipFile and ZipInputStream read them. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void parallelDeflatedAndZip64ArchivesReadEverywhere(boolean zip64) throws Exception {
+    int n = 300_000; // 2.4 MB of float32: three deflate chunks
+    float[] a = new float[n];
+    float[] b = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) Math.sin(i * 0.001);
+      b[i] = i % 7 == 0 ? 1f / (i + 1) : 0f;
+    }
+    Path out = tmp.resolve("big.npz");
+    try (NpzWriter w = NpzWriter.create(out, true, 2)) {
+      w.forceZip64 = zip64;
+      w.addFloat32("probabilities", new long[] {2, n}, List.of(a, b));
+      w.add("shape", NpyArray.ofLongs(new long[] {2}, new long[] {2, n}));
+      w.commit();
+    }
+    float[] back = Npz.read(out).get("probabilities").floats();
+    assertEquals(2 * n, back.length);
+    for (int i = 0; i < n; i++) {
+      assertEquals(a[i], back[i]);
+      assertEquals(b[i], back[n + i]);
+    }
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(out))) {
+      List<String> names = new java.util.ArrayList<>();
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        names.add(e.getName());
+        in.readAllBytes(); // checks each entry's CRC and sizes against its local header
+      }
+      assertEquals(List.of("probabilities.npy", "shape.npy"), names);
+    }
+    String python = Python.require("numpy");
+    String script = String.join("\n",
+        "import sys, zipfile, numpy as np",
+        "with zipfile.ZipFile(sys.argv[1]) as f:",
+        "    assert f.testzip() is None",
+        "with np.load(sys.argv[1]) as z:",
+        "    p = z['probabilities']",
+        "    print(p.dtype, p.shape, float(p[0].sum()), float(p[1].sum()), list(z['shape']))");
+    double sumA = 0;
+    double sumB = 0;
+    for (int i = 0; i < n; i++) {
+      sumA += a[i];
+      sumB += b[i];
+    }
+    String[] printed = Python.run(python, script, tmp, out.toString()).trim().split(" ", 5);
+    assertEquals("float32 (2, " + n + ")", printed[0] + " " + printed[1] + " " + printed[2]);
+    assertEquals(sumA, Double.parseDouble(printed[3]), 1e-3 * Math.abs(sumA) + 1e-3);
+    assertEquals(sumB, Double.parseDouble(printed[4].substring(0, printed[4].indexOf(' '))), 1e-3 * sumB);
+  }
+
   /** nnU-Net's own probability file; its checksum comes from the fixture's case.json. */
   @Test
   void readsNnUnetProbabilitiesBitExactly() throws Exception {
