@@ -146,7 +146,8 @@ public final class NpzWriter implements AutoCloseable {
     }
     long compressedSize = position - start;
     out.flush();
-    channel.write(ByteBuffer.wrap(localHeader(fileName, method, crc, size, compressedSize)), offset);
+    ByteBuffer header = ByteBuffer.wrap(localHeader(fileName, method, crc, size, compressedSize));
+    while (header.hasRemaining()) channel.write(header, offset + header.position());
     entries.add(new Entry(fileName, method, crc, size, compressedSize, offset));
   }
 
