@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.mednext.engine.Scoped;
 import org.mednext.util.Checks;
 
 /**
@@ -178,13 +179,7 @@ final class ActivationCheckpointing implements AutoCloseable {
 
   /** Runs a step body in its own scope; only its output survives. */
   private static NDArray run(Function<NDList, NDArray> body, NDList in) {
-    NDArray out;
-    try (NDScope scope = new NDScope()) {
-      out = body.apply(in);
-      NDScope.unregister(out);
-    }
-    NDScope.register(out);
-    return out;
+    return Scoped.compute(() -> body.apply(in));
   }
 
   /** Frees what a pass that did not run its backward still holds. */
