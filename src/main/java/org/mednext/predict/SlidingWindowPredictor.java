@@ -41,9 +41,9 @@ public final class SlidingWindowPredictor {
 
   /**
    * Patch voxels x network width per batched forward: the passes (mirrorings, then tiles) of small patches run as
-   * one batch, which saves libtorch's per-operation overhead (1.1-1.3x on 2 cores), while the activations of one
-   * batch stay near those of one pass of a large patch (width 8: 2^19 voxels, about 0.2 GB; v2 Base, width 32:
-   * 2^17 voxels).
+   * one batch, which saves libtorch's per-operation overhead (1.1-1.5x per pass on 2 cores), while the activations
+   * of one batch stay near those of one pass of a large patch (width 8: 2^19 voxels, about 0.2 GB; v2 Base, width
+   * 32: 2^17 voxels).
    */
   static final long BATCH_VOXEL_CHANNELS = 1L << 22;
 
