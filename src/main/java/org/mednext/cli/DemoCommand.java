@@ -44,7 +44,8 @@ final class DemoCommand implements Callable<Integer> {
       out.println("wrote the demo training dataset to " + trainingData.toAbsolutePath());
       return 0;
     }
-    Demo.Result r = Demo.run(root, output, engine.threads, engine.start(), ConsoleProgress.forTerminal(spec.commandLine().getErr(), ""));
+    Demo.Result r = Demo.run(root, output, engine.checkedThreads(), engine.device,
+        ConsoleProgress.forTerminal(spec.commandLine().getErr(), ""));
     out.print(r.report());
     out.flush();
     return 0;

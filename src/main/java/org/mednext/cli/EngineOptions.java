@@ -20,8 +20,13 @@ final class EngineOptions {
 
   /** Starts the engine with these settings and returns the device. */
   Device start() {
-    if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-    Engines.setThreads(threads);
+    Engines.setThreads(checkedThreads());
     return Engines.device(device);
+  }
+
+  /** {@code --threads}, checked. */
+  int checkedThreads() {
+    if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+    return threads;
   }
 }

@@ -75,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
     for (String f : folds) foldList.add(Fold.parse(f));
     PredictorOptions options = PredictorOptions.defaults().withFolds(foldList).withCheckpointName(checkpointName)
         .withStepSize(stepSize).withMirroring(!disableTta).withProbabilities(saveProbabilities)
-        .withThreads(engine.threads).withDevice(engine.start());
+        .withThreads(engine.checkedThreads()).withDevice(engine.device);
     Files.createDirectories(output);
     ConsoleProgress progress = ConsoleProgress.forTerminal(err, "");
     Thread worker = Thread.currentThread();
@@ -88,12 +88,13 @@ final class PredictCommand implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
+    // the engine starts in the background while the first case is read and preprocessed
     try (Predictor predictor = Predictor.open(model, options)) {
-      Engines.inferenceMode();
       List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(), predictor.channels());
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
-      out.printf(Locale.ROOT, "engine: %s; %d case(s) -> %s%n", Engines.describe(options.device()), cases.size(), output);
+      out.printf(Locale.ROOT, "%d case(s) -> %s%n", cases.size(), output);
       out.flush();
+      boolean engineShown = false;
       int failed = 0;
       for (int i = 0; i < cases.size(); i++) {
         CaseInput c = cases.get(i);
@@ -107,14 +108,23 @@ final class PredictCommand implements Callable<Integer> {
           CaseInput.Loaded loaded = c.load();
           Prediction p = predictor.predict(loaded.channels(), loaded.shape(), loaded.geometry().spacingNnUnetOrder(),
               caseProgress);
+          if (!engineShown) {
+            caseProgress.endLine();
+            out.printf(Locale.ROOT, "engine: %s%n", Engines.describe(predictor.device()));
+            engineShown = true;
+          }
+          caseProgress.start("writing", 0);
+          long w0 = System.nanoTime();
           List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id(), engine.threads);
+          double write = (System.nanoTime() - w0) / 1e9;
           caseProgress.endLine();
-          out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | peak RSS %s -> %s%n", label,
-              p.times().preprocess(), p.times().predict(), p.times().export(), gigabytes(ProcessMemory.peakRssBytes()),
-              String.join(", ", written.stream().map(Path::toString).toList()));
+          out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | write %.1f s | peak RSS %s -> %s%n",
+              label, p.times().preprocess(), p.times().predict(), p.times().export(), write,
+              gigabytes(ProcessMemory.peakRssBytes()), String.join(", ", written.stream().map(Path::toString).toList()));
         } catch (CancelledException e) {
           throw e;
         } catch (IOException | RuntimeException e) {
+          if (predictor.failed()) throw e; // no engine or device: no case can run
           failed++;
           err.println("mednext: error: " + label + ErrorHandler.message(e));
           if (engine.verbose) e.printStackTrace(err);

@@ -1,6 +1,5 @@
 package org.mednext.demo;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +33,7 @@ public final class Demo {
   /** What the demo wrote and found. */
   public record Result(List<Path> files, String report) {}
 
-  public static Result run(Path repo, Path output, int threads, Device device, Progress progress) throws IOException {
+  public static Result run(Path repo, Path output, int threads, String device, Progress progress) throws IOException {
     Path sample = BrainStructures.sampleFolder(repo);
     Files.createDirectories(output);
     PredictorOptions options = PredictorOptions.defaults().withThreads(threads).withDevice(device);

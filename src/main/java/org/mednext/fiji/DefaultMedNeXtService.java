@@ -61,7 +61,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
   @Parameter
   private LogService log;
 
-  private final ModelCache<PredictorOptions, Predictor> cache = new ModelCache<>(Predictor::open);
+  private final ModelCache<PredictorOptions, Predictor> cache = new ModelCache<>(Predictor::open, p -> !p.failed());
 
   /** Work done with an open predictor. */
   @FunctionalInterface
@@ -75,7 +75,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
   public PredictorOptions options(String folds, double stepSize, boolean tta, String device) {
     Checks.argument(stepSize > 0 && stepSize <= 1, "step_size must be in (0, 1], got %s", stepSize);
     return PredictorOptions.defaults().withFolds(parseFolds(folds)).withStepSize(stepSize).withMirroring(tta)
-        .withThreads(Math.max(1, Prefs.getThreads())).withDevice(Engines.device(device == null ? "auto" : device));
+        .withThreads(Math.max(1, Prefs.getThreads())).withDevice(device == null ? "auto" : device);
   }
 
   @Override
@@ -193,6 +193,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
           } catch (CancelledException e) {
             throw e;
           } catch (IOException | RuntimeException e) {
+            if (predictor.failed()) throw e; // no engine or device: no case can run
             failed.put(c.id(), Errors.message(e));
             log.warn("MedNeXt-v2: " + label + Errors.message(e));
           }

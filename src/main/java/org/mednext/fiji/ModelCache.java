@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Keeps the most recently used model open, so that segmenting image after image does not reload the weights.
@@ -24,17 +25,25 @@ final class ModelCache<K, M extends AutoCloseable> implements AutoCloseable {
   }
 
   private final Loader<K, M> loader;
+  private final Predicate<M> usable;
   private Entry current;
 
   ModelCache(Loader<K, M> loader) {
+    this(loader, m -> true);
+  }
+
+  /** @param usable false for a cached model that can no longer be used (it is loaded again) */
+  ModelCache(Loader<K, M> loader, Predicate<M> usable) {
     this.loader = loader;
+    this.usable = usable;
   }
 
   /** A lease on the model for {@code folder} and {@code key}, loaded now unless the cached one still fits. */
   synchronized Lease acquire(Path folder, K key) throws IOException {
     Path abs = folder.toAbsolutePath().normalize();
     long stamp = stamp(abs);
-    if (current == null || !current.folder.equals(abs) || !current.key.equals(key) || current.stamp != stamp) {
+    if (current == null || !current.folder.equals(abs) || !current.key.equals(key) || current.stamp != stamp
+        || !usable.test(current.model)) {
       evict();
       current = new Entry(abs, key, stamp, loader.load(abs, key));
     }

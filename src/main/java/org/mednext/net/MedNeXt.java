@@ -106,15 +106,14 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
    * @throws UnsupportedNetworkException if the state dict is not a MedNeXt this code can build
    */
   public static MedNeXt fromStateDict(Map<String, TensorData> weights, Device device) {
-    Map<String, long[]> shapes = new LinkedHashMap<>();
-    weights.forEach((k, t) -> shapes.put(k, t.shape()));
-    MedNeXtConfig config = ArchitectureInference.infer(shapes);
-    MedNeXt net = new MedNeXt(config, device);
+    return of(StateDict.of(weights), device);
+  }
+
+  /** The network of a checked state dict, with its weights. */
+  public static MedNeXt of(StateDict stateDict, Device device) {
+    MedNeXt net = new MedNeXt(stateDict.config(), device);
     try {
-      Map<String, float[]> values = new LinkedHashMap<>();
-      weights.forEach((k, t) -> values.put(k, t.toFloatArray()));
-      values.putIfAbsent("dummy_tensor", new float[] {1f}); // unused by the forward pass; absent in some exports
-      net.load(values);
+      net.load(stateDict.values());
       return net;
     } catch (RuntimeException e) {
       net.close();
@@ -203,14 +202,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       }
     }
     Checks.argument(problems.isEmpty(), "weights do not fit %s: %s", config.describe(), String.join("; ", problems));
-    TreeSet<String> nonFinite = new TreeSet<>();
-    for (String key : table.keySet()) {
-      int bad = 0;
-      for (float f : weights.get(key)) if (!Float.isFinite(f)) bad++;
-      if (bad > 0) nonFinite.add(String.format(Locale.ROOT, "%s (%d values)", key, bad));
-    }
-    Checks.argument(nonFinite.isEmpty(), "weights hold NaN or infinite values: %s; the checkpoint is damaged or the "
-        + "training that wrote it diverged", abbreviate(nonFinite));
+    checkFinite(weights);
     for (Map.Entry<String, ParameterSlot> e : table.entrySet()) {
       set(e.getValue(), weights.get(e.getKey()));
     }
@@ -224,6 +216,18 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       NDArray a = manager.create(values, slot.shape());
       p.setArray(a);
     }
+  }
+
+  /** Refuses weights with NaN or infinite values, naming them. */
+  static void checkFinite(Map<String, float[]> weights) {
+    TreeSet<String> nonFinite = new TreeSet<>();
+    weights.forEach((key, values) -> {
+      int bad = 0;
+      for (float f : values) if (!Float.isFinite(f)) bad++;
+      if (bad > 0) nonFinite.add(String.format(Locale.ROOT, "%s (%d values)", key, bad));
+    });
+    Checks.argument(nonFinite.isEmpty(), "weights hold NaN or infinite values: %s; the checkpoint is damaged or the "
+        + "training that wrote it diverged", abbreviate(nonFinite));
   }
 
   private static String abbreviate(TreeSet<String> keys) {

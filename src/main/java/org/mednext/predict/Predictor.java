@@ -1,5 +1,6 @@
 package org.mednext.predict;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.mednext.engine.Engines;
 import org.mednext.model.Configuration;
 import org.mednext.model.DatasetJson;
@@ -16,6 +20,7 @@ import org.mednext.model.ModelFormatException;
 import org.mednext.model.NnUnetCheckpoint;
 import org.mednext.net.MedNeXt;
 import org.mednext.net.MedNeXtConfig;
+import org.mednext.net.StateDict;
 import org.mednext.preprocess.PreprocessedCase;
 import org.mednext.preprocess.Preprocessor;
 import org.mednext.preprocess.ResamplingSettings;
@@ -27,39 +32,46 @@ import org.mednext.volume.VolumeArrays;
 /**
  * Predicts segmentations with an nnU-Net model folder of a MedNeXt network, the way {@code nnUNetv2_predict}
  * does: preprocessing from the plans, sliding window with Gaussian weighting and mirroring, fold ensembling,
- * export back to the input grid. Ready for use when {@link #open} returns; holds one network per fold; close it
- * to free their native memory.
+ * export back to the input grid. {@link #open} reads and checks the model folder; the engine starts and the
+ * networks are built on a background thread meanwhile, so that starting libtorch (about half a second) overlaps
+ * reading and preprocessing the first image; {@link #predict} waits for them when it needs them. Holds one network
+ * per fold; close it to free their native memory.
  */
 public final class Predictor implements AutoCloseable {
 
   private final ModelFolder model;
   private final String configurationName;
   private final Configuration configuration;
+  private final MedNeXtConfig network;
+  private final int foldCount;
   private final Preprocessor preprocessor;
-  private final List<MedNeXt> networks;
-  private final SlidingWindowPredictor slidingWindow;
+  private final CompletableFuture<Networks> networks;
   private final Exporter exporter;
   private final PredictorOptions options;
   private final int[] mirrorAxes;
 
-  private Predictor(ModelFolder model, String configurationName, Configuration configuration, Preprocessor preprocessor,
-      List<MedNeXt> networks, int[] mirrorAxes, PredictorOptions options) {
+  /** The folds' networks on their device, and the sliding window over them. */
+  private record Networks(List<MedNeXt> folds, Device device, SlidingWindowPredictor slidingWindow) {}
+
+  private Predictor(ModelFolder model, String configurationName, Configuration configuration, MedNeXtConfig network,
+      int foldCount, Preprocessor preprocessor, CompletableFuture<Networks> networks, int[] mirrorAxes,
+      PredictorOptions options) {
     this.model = model;
     this.configurationName = configurationName;
     this.configuration = configuration;
+    this.network = network;
+    this.foldCount = foldCount;
     this.preprocessor = preprocessor;
     this.networks = networks;
     this.mirrorAxes = mirrorAxes;
     this.options = options;
-    int[] patch = configuration.patchSizeArray();
-    this.slidingWindow = new SlidingWindowPredictor(networks, patch, options.stepSize(),
-        options.mirroring() ? mirrorAxes : new int[0], options.threads());
     this.exporter = new Exporter(model.datasetJson().labels(),
         ResamplingSettings.of(configuration.resamplingProbabilities()), options.threads());
   }
 
   /**
-   * Loads a model folder: dataset.json, plans.json and the checkpoint of every requested fold.
+   * Loads and checks a model folder: dataset.json, plans.json and the checkpoint of every requested fold; starts
+   * building the networks in the background.
    *
    * @throws IOException for missing or malformed files, unsafe checkpoints, missing folds
    * @throws IllegalArgumentException when the parts do not fit together (classes, channels, patch size)
@@ -74,39 +86,81 @@ public final class Predictor implements AutoCloseable {
       throw new ModelFormatException(folder + ": no fold_N folder holds " + options.checkpointName()
           + " (pass -chk checkpoint_best.pth, or -f all for fold_all)");
     }
+    List<StateDict> weights = new ArrayList<>();
+    String configurationName = null;
+    int[] mirror = {0, 1, 2};
+    for (Fold fold : folds) {
+      Path file = model.checkpoint(fold, options.checkpointName());
+      NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(file);
+      StateDict w;
+      try {
+        w = StateDict.of(ckpt.weights());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+      if (weights.isEmpty()) {
+        configurationName = ckpt.configuration().or(model::configurationNameFromFolderName).orElse("3d_fullres");
+        mirror = ckpt.mirrorAxes().orElse(mirror);
+      } else {
+        MedNeXtConfig first = weights.get(0).config();
+        Checks.argument(first.equals(w.config()), "fold %s's network (%s) differs from fold %s's (%s)",
+            fold.folderName(), w.config().describe(), folds.get(0).folderName(), first.describe());
+      }
+      weights.add(w);
+    }
+    MedNeXtConfig network = weights.get(0).config();
+    Configuration configuration = model.configuration(configurationName);
+    check(model.datasetJson(), configuration, network, folder);
+    Preprocessor pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
+    int[] patch = configuration.patchSizeArray();
+    int[] axes = options.mirroring() ? mirror : new int[0];
+    CompletableFuture<Networks> nets = CompletableFuture.supplyAsync(() -> build(weights, patch, axes, options),
+        runnable -> {
+          Thread t = new Thread(runnable, "mednext-network-build");
+          t.setDaemon(true);
+          t.start();
+        });
+    return new Predictor(model, configurationName, configuration, network, weights.size(), pre, nets, mirror, options);
+  }
+
+  /** Starts the engine and builds every fold's network (the background part of {@link #open}). */
+  private static Networks build(List<StateDict> weights, int[] patch, int[] mirrorAxes, PredictorOptions options) {
     Engines.setThreads(options.threads());
+    Device device = Engines.device(options.device());
     List<MedNeXt> nets = new ArrayList<>();
     try {
-      String configurationName = null;
-      int[] mirror = {0, 1, 2};
-      MedNeXtConfig first = null;
-      for (Fold fold : folds) {
-        Path file = model.checkpoint(fold, options.checkpointName());
-        NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(file);
-        MedNeXt net;
-        try {
-          net = MedNeXt.fromStateDict(ckpt.weights(), options.device());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-        nets.add(net);
-        if (first == null) {
-          first = net.config();
-          configurationName = ckpt.configuration().or(model::configurationNameFromFolderName).orElse("3d_fullres");
-          mirror = ckpt.mirrorAxes().orElse(mirror);
-        } else {
-          Checks.argument(first.equals(net.config()), "fold %s's network (%s) differs from fold %s's (%s)",
-              fold.folderName(), net.config().describe(), folds.get(0).folderName(), first.describe());
-        }
-      }
-      Configuration configuration = model.configuration(configurationName);
-      check(model.datasetJson(), configuration, first, folder);
-      Preprocessor pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
-      return new Predictor(model, configurationName, configuration, pre, nets, mirror, options);
-    } catch (IOException | RuntimeException e) {
+      for (StateDict w : weights) nets.add(MedNeXt.of(w, device));
+      SlidingWindowPredictor window = new SlidingWindowPredictor(nets, patch, options.stepSize(), mirrorAxes,
+          options.threads());
+      return new Networks(List.copyOf(nets), device, window);
+    } catch (RuntimeException e) {
       nets.forEach(MedNeXt::close);
       throw e;
     }
+  }
+
+  /** The networks, waiting for the build; a failed build (no engine, no such device) is rethrown. */
+  private Networks networks() {
+    try {
+      return networks.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error err) throw err;
+      throw e;
+    }
+  }
+
+  /**
+   * Whether building the networks failed (the engine or the device could not be used): then no image can be
+   * predicted, and {@link #predict} rethrows that failure.
+   */
+  public boolean failed() {
+    return networks.isCompletedExceptionally();
+  }
+
+  /** The device the networks run on, once they are built (waits for them). */
+  public Device device() {
+    return networks().device();
   }
 
   private static void check(DatasetJson dataset, Configuration configuration, MedNeXtConfig net, Path folder) {
@@ -135,12 +189,12 @@ public final class Predictor implements AutoCloseable {
 
   /** The network configuration (all folds share it). */
   public MedNeXtConfig network() {
-    return networks.get(0).config();
+    return network;
   }
 
   /** Number of folds ensembled. */
   public int foldCount() {
-    return networks.size();
+    return foldCount;
   }
 
   /** Mirroring axes used (empty when test-time augmentation is off or disallowed). */
@@ -174,7 +228,7 @@ public final class Predictor implements AutoCloseable {
     PreprocessedCase c = preprocessor.run(channels, shape, spacing);
     progress.checkCancelled();
     long t1 = System.nanoTime();
-    short[][] logits = slidingWindow.predict(c.data(), c.shape(), progress);
+    short[][] logits = networks().slidingWindow().predict(c.data(), c.shape(), progress);
     progress.checkCancelled(); // a cancel during the last tiles should not start the export
     long t2 = System.nanoTime();
     progress.start("exporting", 0);
@@ -194,7 +248,12 @@ public final class Predictor implements AutoCloseable {
 
   @Override
   public void close() {
-    networks.forEach(MedNeXt::close);
+    // a build still running finishes first: its networks hold native memory that only closing them frees
+    try {
+      networks.join().folds().forEach(MedNeXt::close);
+    } catch (CompletionException | CancellationException e) {
+      // nothing was built, or what was built is closed already
+    }
   }
 
   /** Optional geometry-free access for tests. */

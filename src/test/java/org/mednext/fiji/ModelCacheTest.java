@@ -21,6 +21,7 @@ class ModelCacheTest {
   static final class FakeModel implements AutoCloseable {
     final String key;
     boolean closed;
+    boolean broken;
 
     FakeModel(String key) {
       this.key = key;
@@ -43,7 +44,7 @@ class ModelCacheTest {
       FakeModel m = new FakeModel(key);
       loaded.add(m);
       return m;
-    });
+    }, m -> !m.broken);
     model = Files.createDirectories(tmp.resolve("model"));
     Files.createDirectories(model.resolve("fold_0"));
     Files.writeString(model.resolve("fold_0/checkpoint_final.pth"), "weights");
@@ -79,6 +80,17 @@ class ModelCacheTest {
     }
     Path ckpt = model.resolve("fold_0/checkpoint_final.pth");
     Files.setLastModifiedTime(ckpt, FileTime.fromMillis(Files.getLastModifiedTime(ckpt).toMillis() + 60_000));
+    try (var b = cache.acquire(model, "k")) {
+      assertSame(loaded.get(1), b.model());
+    }
+    assertTrue(loaded.get(0).closed);
+  }
+
+  @Test
+  void loadsAgainWhenTheCachedModelBecameUnusable() throws Exception {
+    try (var a = cache.acquire(model, "k")) {
+      a.model().broken = true; // e.g. its networks could not be built: the engine failed
+    }
     try (var b = cache.acquire(model, "k")) {
       assertSame(loaded.get(1), b.model());
     }

@@ -1,0 +1,112 @@
+package org.mednext.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.imglib2.Cursor;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mednext.engine.Engines;
+import org.mednext.io.NiftiReader;
+import org.mednext.io.NiftiWriter;
+import org.mednext.io.NpyArray;
+import org.mednext.io.Npz;
+import org.mednext.testutil.TestVolumes;
+import org.mednext.testutil.TinyModelFolder;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Volume;
+
+/** {@code mednext predict} in-process: outputs, per-case failures, exit codes, an unusable device. */
+@Tag("engine")
+class PredictCommandTest {
+
+  private static final TestVolumes.Phantom PHANTOM = TestVolumes.phantom(40, 36, 44);
+
+  @TempDir static Path shared;
+  private static Path model;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void writeModel() throws Exception {
+    model = TinyModelFolder.write(shared, TinyModelFolder.Weights.THRESHOLD);
+  }
+
+  @Test
+  void aBadCaseIsReportedTheOthersAreWrittenAndTheExitCodeSaysSo() throws Exception {
+    Path in = cases("good.nii.gz");
+    Files.write(in.resolve("bad.nii.gz"), new byte[] {0});
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(in, out, "--save_probabilities");
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), labels(out.resolve("good.nii.gz")));
+    NpyArray p = Npz.read(out.resolve("good.npz"), "probabilities");
+    assertArrayEquals(new long[] {3, PHANTOM.nz(), PHANTOM.ny(), PHANTOM.nx()}, p.shape());
+    assertTrue(r.out().contains("engine: PyTorch"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.contains("good: preprocess") && l.contains("| write ")), r.out());
+    assertTrue(r.err().contains("mednext: error: [1/2] bad: "), r.err());
+    assertTrue(r.err().contains("1 of 2 case(s) failed"), r.err());
+    try (var files = Files.list(out)) {
+      assertEquals(List.of("good.nii.gz", "good.npz"), files.map(f -> f.getFileName().toString()).sorted().toList(),
+          "nothing of the bad case, no temporary files");
+    }
+  }
+
+  @Test
+  void continuePredictionSkipsCasesWhoseOutputExists() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = tmp.resolve("out");
+    assertEquals(0, predict(in, out).exitCode());
+    CliRunner again = predict(in, out, "--continue_prediction");
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("[1/1] a: skipped (output exists)"), again.out());
+  }
+
+  @Test
+  void aDeviceThatCannotBeUsedStopsTheRunOnceWithExitTwo() throws Exception {
+    assumeTrue(Engines.pytorch().getGpuCount() == 0, "this machine has a GPU");
+    Path in = cases("a.nii.gz", "b.nii.gz");
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(in, out, "--device", "gpu");
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertEquals(1, r.err().lines().filter(l -> l.contains("DJL sees no CUDA GPU")).count(), r.err());
+    assertFalse(r.err().contains("case(s) failed"), "not a failure of each case: " + r.err());
+    try (var files = Files.list(out)) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  private CliRunner predict(Path in, Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("predict", "-i", in.toString(), "-o", out.toString(), "-m",
+        model.toString(), "-f", "0", "--step_size", "1", "--disable_tta", "--threads", "1"));
+    args.addAll(List.of(extra));
+    return CliRunner.run(args.toArray(String[]::new));
+  }
+
+  private Path cases(String... names) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Volume<?> v = Volume.of(ArrayImgs.floats(PHANTOM.values(), PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
+        Geometry.ofSpacing(1, 1, 1));
+    for (String n : names) new NiftiWriter().write(v, in.resolve(n));
+    return in;
+  }
+
+  private static short[] labels(Path file) throws Exception {
+    Volume<?> v = new NiftiReader().read(file);
+    short[] out = new short[PHANTOM.values().length];
+    Cursor<? extends RealType<?>> c = Views.flatIterable(v.channel(0)).cursor();
+    for (int i = 0; i < out.length; i++) out[i] = (short) c.next().getRealDouble();
+    return out;
+  }
+}
