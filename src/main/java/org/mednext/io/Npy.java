@@ -47,19 +47,10 @@ public final class Npy {
    * Writes a float32 array of the given shape whose C-order data is the concatenation of {@code chunks} (e.g.
    * the planes of a planar image), without copying them into one array. Atomic.
    *
-   * @throws IllegalArgumentException if the chunks do not hold exactly product(shape) values
+   * @throws IllegalArgumentException if the chunks do not hold exactly product(shape) values (no file then)
    */
-  public static void writeFloat32(Path file, long[] shape, List<float[]> chunks) throws IOException {
-    checkChunks(shape, chunks);
+  public static void writeFloat32(Path file, long[] shape, Iterable<float[]> chunks) throws IOException {
     AtomicFiles.write(file, out -> writeFloat32(out, shape, chunks));
-  }
-
-  static void checkChunks(long[] shape, List<float[]> chunks) {
-    long n = 0;
-    for (float[] c : chunks) n += c.length;
-    long expected = NpyArray.count(shape);
-    Checks.argument(n == expected, "shape %s needs %d values but the chunks hold %d", Arrays.toString(shape),
-        expected, n);
   }
 
   /** Reads one array from {@code in}, which holds at most {@code available} bytes. */
@@ -167,9 +158,25 @@ public final class Npy {
     writeData(out, a.data(), 0, java.lang.reflect.Array.getLength(a.data()));
   }
 
-  static void writeFloat32(OutputStream out, long[] shape, List<float[]> chunks) throws IOException {
+  /**
+   * The header, then the chunks as they come (a lazy iterable makes each only when it is written); fails as soon
+   * as they hold more values than the shape needs, or at the end if fewer.
+   */
+  static void writeFloat32(OutputStream out, long[] shape, Iterable<float[]> chunks) throws IOException {
+    long expected = NpyArray.count(shape);
     out.write(NpyHeader.encode("f4", shape));
-    for (float[] c : chunks) writeData(out, c, 0, c.length);
+    long n = 0;
+    for (float[] c : chunks) {
+      n += c.length;
+      checkCount(n <= expected, shape, expected, n);
+      writeData(out, c, 0, c.length);
+    }
+    checkCount(n == expected, shape, expected, n);
+  }
+
+  private static void checkCount(boolean ok, long[] shape, long expected, long n) {
+    Checks.argument(ok, "shape %s needs %d values but the chunks hold %s", Arrays.toString(shape), expected,
+        n > expected ? "more" : Long.toString(n));
   }
 
   /** Writes elements [from, from + n) of a primitive array little-endian. */

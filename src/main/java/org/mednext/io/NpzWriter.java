@@ -64,6 +64,8 @@ public final class NpzWriter implements AutoCloseable {
   private long position;
   private boolean committed;
   private boolean closed;
+  /** An entry failed half-way: what was written is no archive, so commit is refused. */
+  private boolean broken;
   /** Tests: ZIP64 records even where 32 bits would do, to exercise them without 4 GiB files. */
   boolean forceZip64;
 
@@ -115,20 +117,24 @@ public final class NpzWriter implements AutoCloseable {
 
   /**
    * Adds a float32 array of the given shape whose C-order data is the concatenation of {@code chunks} (e.g. the
-   * planes of a probability map), without joining them.
+   * class maps of a probability map), without joining them; a lazy iterable has each made only when it is written.
+   *
+   * @throws IllegalArgumentException if the chunks do not hold exactly product(shape) values; the archive can then
+   *     only be closed (nothing is written)
    */
-  public void addFloat32(String name, long[] shape, List<float[]> chunks) throws IOException {
-    Npy.checkChunks(shape, chunks);
+  public void addFloat32(String name, long[] shape, Iterable<float[]> chunks) throws IOException {
     entry(name, Deflater.HUFFMAN_ONLY, o -> Npy.writeFloat32(o, shape, chunks));
   }
 
   private void entry(String name, int strategy, AtomicFiles.Body content) throws IOException {
     Checks.state(!closed && !committed, "NpzWriter for %s is already finished", target);
+    Checks.state(!broken, "NpzWriter for %s failed in an earlier entry", target);
     Checks.argument(name != null && !name.isEmpty() && !name.contains("/"), "bad array name '%s'", name);
     Checks.argument(names.add(name), "array name '%s' used twice", name);
     byte[] fileName = (name + ".npy").getBytes(StandardCharsets.UTF_8);
     int method = compressed ? 8 : 0;
     long offset = position;
+    broken = true; // until the entry is complete
     // the header's CRC and sizes are not known yet: written as placeholders, patched below
     out.write(localHeader(fileName, method, 0, 0, 0));
     long start = position;
@@ -153,6 +159,7 @@ public final class NpzWriter implements AutoCloseable {
     ByteBuffer header = ByteBuffer.wrap(localHeader(fileName, method, crc, size, compressedSize));
     while (header.hasRemaining()) channel.write(header, offset + header.position());
     entries.add(new Entry(fileName, method, crc, size, compressedSize, offset));
+    broken = false;
   }
 
   /**
@@ -171,6 +178,7 @@ public final class NpzWriter implements AutoCloseable {
   /** Finishes the archive and moves it to its target, replacing any existing file. */
   public void commit() throws IOException {
     Checks.state(!closed && !committed, "NpzWriter for %s is already finished", target);
+    Checks.state(!broken, "NpzWriter for %s failed in an entry; nothing can be committed", target);
     long directoryOffset = position;
     for (Entry e : entries) out.write(centralHeader(e));
     long directorySize = position - directoryOffset;

@@ -2,7 +2,6 @@ package org.mednext.predict;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpzWriter;
@@ -34,9 +33,9 @@ public final class CaseWriter {
     new NiftiWriter().write(p.labelVolume(geometry), labels);
     if (p.probabilities() == null) return List.of(labels);
     Path probs = probabilityFile(outputDir, id);
-    long[] shape = {p.probabilities().length, p.shape()[0], p.shape()[1], p.shape()[2]};
+    long[] shape = {p.probabilities().classes(), p.shape()[0], p.shape()[1], p.shape()[2]};
     try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
-      npz.addFloat32("probabilities", shape, Arrays.asList(p.probabilities()));
+      npz.addFloat32("probabilities", shape, p.probabilities().maps()); // one class's full-size map at a time
       npz.commit();
     }
     return List.of(labels, probs);

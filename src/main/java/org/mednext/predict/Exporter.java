@@ -36,7 +36,7 @@ final class Exporter {
   }
 
   /** The result in nnU-Net's original axis order (z, y, x of the file). */
-  record Result(short[] labels, int[] shape, float[][] probabilities) {}
+  record Result(short[] labels, int[] shape, Probabilities probabilities) {}
 
   Result export(short[][] logits, PreprocessedCase c, boolean withProbabilities) {
     int[] cropShape = c.shapeAfterCropping();
@@ -44,15 +44,21 @@ final class Exporter {
     short[] seg;
     float[][] probs = null;
     if (withProbabilities) {
-      float[][] resampled = new float[logits.length][];
-      for (int k = 0; k < logits.length; k++) resampled[k] = resample(logits[k], c);
-      probs = labels.hasRegions() ? sigmoid(resampled) : softmax(resampled);
-      seg = labels.hasRegions() ? paintRegions(probs, cropVoxels) : argmax(probs, cropVoxels);
+      // the resampled logits become the probabilities in place: one class-sized array per class, not two
+      probs = new float[logits.length][];
+      for (int k = 0; k < logits.length; k++) probs[k] = resample(logits[k], c);
+      if (labels.hasRegions()) {
+        for (float[] p : probs) sigmoidInPlace(p);
+        seg = paintRegions(probs, cropVoxels);
+      } else {
+        seg = softmaxInPlaceAndArgmax(probs);
+      }
     } else if (labels.hasRegions()) {
       seg = new short[cropVoxels];
       List<Integer> order = labels.regionsClassOrder();
       for (int k = 0; k < logits.length; k++) {
-        float[] p = sigmoid(resample(logits[k], c));
+        float[] p = resample(logits[k], c); // a fresh array
+        sigmoidInPlace(p);
         short value = (short) (int) order.get(k);
         for (int i = 0; i < cropVoxels; i++) if (p[i] > 0.5f) seg[i] = value;
       }
@@ -81,18 +87,9 @@ final class Exporter {
     short[] full = Cropping.uncrop(seg, c.boundingBox(), before, threads);
     short[] original = Transposition.apply(full, before, back, threads);
     int[] shape = Transposition.shape(before, back);
-    float[][] originalProbs = null;
-    if (probs != null) {
-      originalProbs = new float[probs.length][];
-      for (int k = 0; k < probs.length; k++) {
-        // outside the crop box: background certain for softmax models, nothing for region models
-        float fill = k == 0 && !labels.hasRegions() ? 1f : 0f;
-        float[] p = Cropping.uncrop(probs[k], c.boundingBox(), before, fill, threads);
-        probs[k] = null;
-        originalProbs[k] = Transposition.apply(p, before, back, threads);
-      }
-    }
-    return new Result(original, shape, originalProbs);
+    Probabilities p = probs == null ? null
+        : new Probabilities(probs, c.boundingBox(), before, back, labels.hasRegions(), threads);
+    return new Result(original, shape, p);
   }
 
   private float[] resample(short[] logits, PreprocessedCase c) {
@@ -117,55 +114,46 @@ final class Exporter {
     return Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
   }
 
-  /** Softmax over classes in float32, per voxel (max-subtracted, as torch). */
-  private float[][] softmax(float[][] logits) {
-    int k = logits.length;
-    int n = logits[0].length;
-    float[][] out = new float[k][n];
+  /**
+   * Softmax over classes in float32, per voxel (max-subtracted, as torch), written over the logits; returns the
+   * argmax of the probabilities as stored (first maximum wins, as numpy's), so that rounding ties are broken as
+   * nnU-Net's argmax of its probabilities breaks them.
+   */
+  private short[] softmaxInPlaceAndArgmax(float[][] v) {
+    int k = v.length;
+    int n = v[0].length;
+    short[] seg = new short[n];
     IntStream.range(0, threads).parallel().forEach(t -> {
       int from = (int) ((long) n * t / threads);
       int to = (int) ((long) n * (t + 1) / threads);
       float[] e = new float[k];
       for (int i = from; i < to; i++) {
-        float max = logits[0][i];
-        for (int j = 1; j < k; j++) max = Math.max(max, logits[j][i]);
+        float max = v[0][i];
+        for (int j = 1; j < k; j++) max = Math.max(max, v[j][i]);
         float sum = 0;
         for (int j = 0; j < k; j++) {
-          e[j] = (float) Math.exp(logits[j][i] - max);
+          e[j] = (float) Math.exp(v[j][i] - max);
           sum += e[j];
         }
-        for (int j = 0; j < k; j++) out[j][i] = e[j] / sum;
+        float best = e[0] / sum;
+        int arg = 0;
+        v[0][i] = best;
+        for (int j = 1; j < k; j++) {
+          float p = e[j] / sum;
+          v[j][i] = p;
+          if (p > best) {
+            best = p;
+            arg = j;
+          }
+        }
+        seg[i] = (short) arg;
       }
     });
-    return out;
-  }
-
-  private static float[][] sigmoid(float[][] logits) {
-    float[][] out = new float[logits.length][];
-    for (int k = 0; k < logits.length; k++) out[k] = sigmoid(logits[k]);
-    return out;
-  }
-
-  private static float[] sigmoid(float[] l) {
-    float[] out = new float[l.length];
-    for (int i = 0; i < l.length; i++) out[i] = (float) (1 / (1 + Math.exp(-(double) l[i])));
-    return out;
-  }
-
-  private static short[] argmax(float[][] p, int n) {
-    short[] seg = new short[n];
-    for (int i = 0; i < n; i++) {
-      float best = p[0][i];
-      int arg = 0;
-      for (int k = 1; k < p.length; k++) {
-        if (p[k][i] > best) {
-          best = p[k][i];
-          arg = k;
-        }
-      }
-      seg[i] = (short) arg;
-    }
     return seg;
+  }
+
+  private static void sigmoidInPlace(float[] l) {
+    for (int i = 0; i < l.length; i++) l[i] = (float) (1 / (1 + Math.exp(-(double) l[i])));
   }
 
   private short[] paintRegions(float[][] p, int n) {

@@ -12,7 +12,7 @@ import org.mednext.volume.VolumeArrays;
  * @param probabilities per class, same order and shape, or null when not requested; nnU-Net's npz layout
  * @param times seconds spent per stage
  */
-public record Prediction(short[] labels, int[] shape, float[][] probabilities, StageTimes times) {
+public record Prediction(short[] labels, int[] shape, Probabilities probabilities, StageTimes times) {
 
   /** Seconds per stage of one prediction. */
   public record StageTimes(double preprocess, double predict, double export) {

@@ -174,6 +174,25 @@ class NpzTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {5, 7})
+  void chunksThatDoNotFillTheShapeLeaveNoArchive(int values) throws IOException {
+    Path out = tmp.resolve("bad.npz");
+    int[] made = new int[1];
+    // lazy chunks of 1 value each: made only as they are written, and no more once there are too many
+    Iterable<float[]> chunks = () -> Stream.generate(() -> new float[] {made[0]++}).limit(values).iterator();
+    try (NpzWriter w = NpzWriter.create(out, true)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> w.addFloat32("p", new long[] {2, 3}, chunks));
+      assertEquals("shape [2, 3] needs 6 values but the chunks hold " + (values < 6 ? "5" : "more"), e.getMessage());
+      assertEquals(Math.min(values, 7), made[0]);
+      assertThrows(IllegalStateException.class, w::commit);
+    }
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.toList(), "no archive and no temporary file");
+    }
+  }
+
   @Test
   void namesTheMissingKeyAndTheOnesPresent() {
     Path p = TestFiles.resource("npy/stored.npz");

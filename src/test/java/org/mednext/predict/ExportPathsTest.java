@@ -44,6 +44,6 @@ class ExportPathsTest {
     int[] counts = new int[3];
     for (short l : labelsOnly.labels()) counts[l]++;
     for (int k = 0; k < 3; k++) assertTrue(counts[k] > 0, "label " + k + " occurs (a test that could not tell paths apart otherwise)");
-    assertEquals(3, withProbabilities.probabilities().length);
+    assertEquals(3, withProbabilities.probabilities().classes());
   }
 }

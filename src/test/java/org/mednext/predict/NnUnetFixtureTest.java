@@ -95,13 +95,13 @@ class NnUnetFixtureTest {
     long[] s = sub.shape();
     float[] want = sub.toFloatArray();
     int[] shape = p.shape();
-    assertEquals(p.probabilities().length, s[0]);
+    assertEquals(p.probabilities().classes(), s[0]);
     double sum = 0;
     double max = 0;
     long big = 0;
     int i = 0;
     for (int k = 0; k < s[0]; k++) {
-      float[] prob = p.probabilities()[k];
+      float[] prob = p.probabilities().get(k);
       for (int a = 0; a < s[1]; a++) {
         for (int b = 0; b < s[2]; b++) {
           for (int c = 0; c < s[3]; c++, i++) {
