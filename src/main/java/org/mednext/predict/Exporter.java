@@ -38,6 +38,10 @@ final class Exporter {
   /** The result in nnU-Net's original axis order (z, y, x of the file). */
   record Result(short[] labels, int[] shape, Probabilities probabilities) {}
 
+  /**
+   * @param logits per class, on the network's grid; consumed: each class is set to null once resampled, so that
+   *     the accumulator's memory goes back as the export's grows
+   */
   Result export(short[][] logits, PreprocessedCase c, boolean withProbabilities) {
     int[] cropShape = c.shapeAfterCropping();
     int cropVoxels = voxels(cropShape);
@@ -46,7 +50,10 @@ final class Exporter {
     if (withProbabilities) {
       // the resampled logits become the probabilities in place: one class-sized array per class, not two
       probs = new float[logits.length][];
-      for (int k = 0; k < logits.length; k++) probs[k] = resample(logits[k], c);
+      for (int k = 0; k < logits.length; k++) {
+        probs[k] = resample(logits[k], c);
+        logits[k] = null;
+      }
       if (labels.hasRegions()) {
         for (float[] p : probs) sigmoidInPlace(p);
         seg = paintRegions(probs, cropVoxels);
@@ -58,18 +65,21 @@ final class Exporter {
       List<Integer> order = labels.regionsClassOrder();
       for (int k = 0; k < logits.length; k++) {
         float[] p = resample(logits[k], c); // a fresh array
+        logits[k] = null;
         sigmoidInPlace(p);
         short value = (short) (int) order.get(k);
         for (int i = 0; i < cropVoxels; i++) if (p[i] > 0.5f) seg[i] = value;
       }
     } else {
       short[] running = new short[cropVoxels];
-      float[] max = resample(logits[0], c, null, null); // a fresh array
       // one pair of buffers for all other classes: a new volume per class would be garbage the JVM collects late
       float[] values = new float[logits[0].length];
+      float[] max = resample(logits[0], c, null, null); // a fresh array
+      logits[0] = null;
       float[] scratch = resampling == null ? null : new float[cropVoxels];
       for (int k = 1; k < logits.length; k++) {
         float[] l = resample(logits[k], c, values, scratch);
+        logits[k] = null;
         short label = (short) k;
         Parallel.forRanges(cropVoxels, threads, (from, to) -> {
           for (int i = from; i < to; i++) {

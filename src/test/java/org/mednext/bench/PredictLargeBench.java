@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,8 @@ import org.mednext.volume.Volume;
  * whose plans resample to 1.0 x 1.0 x 1.5 mm, one fold, no mirroring, step 1. Printed next to the figures nnU-Net's
  * predictor gave on this machine type for a 512 x 512 x 200 CT with a 30-class small MedNeXt-v2 (issue 3):
  * preprocess 14.8 s, predict 153 s, export 101 s, peak RSS 12.3 GB. Our export column includes writing the label
- * file, as nnU-Net's export stage does. bench/run predict-large [--slices 200]
+ * file, as nnU-Net's export stage does; with {@code --probabilities} it also computes and writes the .npz (not part of
+ * nnU-Net's reference run). bench/run predict-large [--slices 200] [--probabilities]
  * [--threads 2]. Run it in its own JVM (peak RSS is the whole process's).
  */
 public final class PredictLargeBench {
@@ -41,6 +43,7 @@ public final class PredictLargeBench {
     int slices = Integer.parseInt(BenchSupport.option(args, "slices", "200"));
     int threads = Integer.parseInt(BenchSupport.option(args, "threads", "2"));
     int classes = 30;
+    boolean probabilities = Arrays.asList(args).contains("--probabilities");
     Path tmp = Files.createTempDirectory("mednext-large");
     Path model = TinyModelFolder.write(tmp, TinyModelFolder.Weights.RANDOM);
     MedNeXtConfig config = TinyModelFolder.CONFIG.withClasses(classes);
@@ -72,16 +75,17 @@ public final class PredictLargeBench {
     }
     Volume<?> image = Volume.of(ArrayImgs.shorts(ct, 512, 512, slices), Geometry.ofSpacing(0.8, 0.8, 1.5));
     PredictorOptions options = PredictorOptions.defaults().withMirroring(false).withStepSize(1.0).withThreads(threads)
-        .withDevice(Device.cpu());
+        .withProbabilities(probabilities).withDevice(Device.cpu());
     try (Predictor predictor = Predictor.open(model, options)) {
       Prediction p = predictor.predict(image, Progress.none());
       long w0 = System.nanoTime();
       CaseWriter.write(p, image.geometry(), tmp, "large", threads);
       double export = p.times().export() + (System.nanoTime() - w0) / 1e9;
       Files.delete(CaseWriter.labelFile(tmp, "large"));
+      if (probabilities) Files.delete(CaseWriter.probabilityFile(tmp, "large"));
       double rss = BenchSupport.peakRssMb() / 1024;
-      System.out.printf(Locale.ROOT, "| 512x512x%d, %d classes | %.1f s (nnU-Net 14.8) | %.1f s (nnU-Net 153, other network) | %.1f s (nnU-Net 101; ratio %.2f) | %.2f GB (nnU-Net 12.3; ratio %.2f) | max heap %.1f GB |%n",
-          slices, classes, p.times().preprocess(), p.times().predict(), export, export / 101,
+      System.out.printf(Locale.ROOT, "| 512x512x%d, %d classes%s | %.1f s (nnU-Net 14.8) | %.1f s (nnU-Net 153, other network) | %.1f s (nnU-Net 101; ratio %.2f) | %.2f GB (nnU-Net 12.3; ratio %.2f) | max heap %.1f GB |%n",
+          slices, classes, probabilities ? ", with probabilities" : "", p.times().preprocess(), p.times().predict(), export, export / 101,
           rss, rss / 12.3, Runtime.getRuntime().maxMemory() / 1e9);
     }
   }
