@@ -54,8 +54,8 @@ public final class Predictor implements AutoCloseable {
   private record Networks(List<MedNeXt> folds, Device device, SlidingWindowPredictor slidingWindow) {}
 
   private Predictor(ModelFolder model, String configurationName, Configuration configuration, MedNeXtConfig network,
-      int foldCount, Preprocessor preprocessor, CompletableFuture<Networks> networks, int[] mirrorAxes,
-      PredictorOptions options) {
+      int foldCount, Preprocessor preprocessor, Exporter exporter, CompletableFuture<Networks> networks,
+      int[] mirrorAxes, PredictorOptions options) {
     this.model = model;
     this.configurationName = configurationName;
     this.configuration = configuration;
@@ -65,8 +65,7 @@ public final class Predictor implements AutoCloseable {
     this.networks = networks;
     this.mirrorAxes = mirrorAxes;
     this.options = options;
-    this.exporter = new Exporter(model.datasetJson().labels(),
-        ResamplingSettings.of(configuration.resamplingProbabilities()), options.threads());
+    this.exporter = exporter;
   }
 
   /**
@@ -112,15 +111,19 @@ public final class Predictor implements AutoCloseable {
     Configuration configuration = model.configuration(configurationName);
     check(model.datasetJson(), configuration, network, folder);
     Preprocessor pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
+    Exporter exporter = new Exporter(model.datasetJson().labels(),
+        ResamplingSettings.of(configuration.resamplingProbabilities()), options.threads());
     int[] patch = configuration.patchSizeArray();
     int[] axes = options.mirroring() ? mirror : new int[0];
+    // last: nothing below can fail, so the networks built in the background always have an owner to close them
     CompletableFuture<Networks> nets = CompletableFuture.supplyAsync(() -> build(weights, patch, axes, options),
         runnable -> {
           Thread t = new Thread(runnable, "mednext-network-build");
           t.setDaemon(true);
           t.start();
         });
-    return new Predictor(model, configurationName, configuration, network, weights.size(), pre, nets, mirror, options);
+    return new Predictor(model, configurationName, configuration, network, weights.size(), pre, exporter, nets, mirror,
+        options);
   }
 
   /** Starts the engine and builds every fold's network (the background part of {@link #open}). */
