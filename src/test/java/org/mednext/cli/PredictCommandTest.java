@@ -10,16 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.imglib2.Cursor;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.engine.Engines;
-import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpyArray;
 import org.mednext.io.Npz;
@@ -50,7 +46,8 @@ class PredictCommandTest {
     Path out = tmp.resolve("out");
     CliRunner r = predict(in, out, "--save_probabilities");
     assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
-    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), labels(out.resolve("good.nii.gz")));
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()),
+        TestVolumes.readLabels(out.resolve("good.nii.gz")));
     NpyArray p = Npz.read(out.resolve("good.npz"), "probabilities");
     assertArrayEquals(new long[] {3, PHANTOM.nz(), PHANTOM.ny(), PHANTOM.nx()}, p.shape());
     assertTrue(r.out().contains("engine: PyTorch"), r.out());
@@ -100,13 +97,5 @@ class PredictCommandTest {
         Geometry.ofSpacing(1, 1, 1));
     for (String n : names) new NiftiWriter().write(v, in.resolve(n));
     return in;
-  }
-
-  private static short[] labels(Path file) throws Exception {
-    Volume<?> v = new NiftiReader().read(file);
-    short[] out = new short[PHANTOM.values().length];
-    Cursor<? extends RealType<?>> c = Views.flatIterable(v.channel(0)).cursor();
-    for (int i = 0; i < out.length; i++) out[i] = (short) c.next().getRealDouble();
-    return out;
   }
 }

@@ -8,20 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.ImagePlus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.imglib2.Cursor;
-import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.testutil.TestVolumes;
 import org.mednext.testutil.TinyModelFolder;
 import org.mednext.volume.ImagePlusVolumes;
-import org.mednext.volume.Volume;
 import org.scijava.command.CommandModule;
 import org.scijava.console.ConsoleService;
 import org.scijava.startup.StartupService;
@@ -53,7 +48,8 @@ class SegmentFilesCommandTest {
         commands.model.toFile(), "step_size", 1.0, "tta", false, "device", "cpu", "probabilities", true);
     assertFalse(m.isCanceled(), m.getCancelReason());
     assertEquals("2 case(s) segmented into " + out + ", 0 skipped (output existed), 0 failed", m.getOutput("summary"));
-    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), labels(out.resolve("case_a.nii.gz")));
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()),
+        TestVolumes.readLabels(out.resolve("case_a.nii.gz")));
     assertTrue(Files.isRegularFile(out.resolve("case_b.npz")), "probabilities on request");
   }
 
@@ -66,7 +62,8 @@ class SegmentFilesCommandTest {
         String.format("input=\"%s\",output=\"%s\",model=\"%s\",folds=\"0\",step_size=1.0,tta=false,device=\"cpu\"", in,
             out, commands.model));
     commands.context.service(StartupService.class).executeOperations(); // Fiji's launcher does this after the arguments
-    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), labels(out.resolve("ct.nii.gz")));
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()),
+        TestVolumes.readLabels(out.resolve("ct.nii.gz")));
   }
 
   @Test
@@ -89,13 +86,5 @@ class SegmentFilesCommandTest {
     ImagePlus image = FijiTests.image("p", PHANTOM, ImagePlus.GRAY16, new double[] {1, 1, 1});
     for (String n : names) new NiftiWriter().write(ImagePlusVolumes.toVolume(image), in.resolve(n));
     return in;
-  }
-
-  private static short[] labels(Path file) throws Exception {
-    Volume<?> v = new NiftiReader().read(file);
-    short[] out = new short[PHANTOM.values().length];
-    Cursor<? extends RealType<?>> c = Views.flatIterable(v.channel(0)).cursor();
-    for (int i = 0; i < out.length; i++) out[i] = (short) c.next().getRealDouble();
-    return out;
   }
 }

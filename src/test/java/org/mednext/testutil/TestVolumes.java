@@ -1,5 +1,14 @@
 package org.mednext.testutil;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import net.imglib2.Cursor;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.util.Intervals;
+import net.imglib2.view.Views;
+import org.mednext.io.NiftiReader;
+import org.mednext.volume.Volume;
+
 /** Small synthetic volumes for front-end tests. */
 public final class TestVolumes {
 
@@ -40,5 +49,14 @@ public final class TestVolumes {
       }
     }
     return new Phantom(v, nx, ny, nz);
+  }
+
+  /** The label values of a NIfTI file, (z, y, x) C order (x fastest), as a prediction holds them. */
+  public static short[] readLabels(Path file) throws IOException {
+    Volume<?> v = new NiftiReader().read(file);
+    short[] out = new short[(int) Intervals.numElements(v.channel(0))];
+    Cursor<? extends RealType<?>> c = Views.flatIterable(v.channel(0)).cursor();
+    for (int i = 0; i < out.length; i++) out[i] = (short) c.next().getRealDouble();
+    return out;
   }
 }
