@@ -9,7 +9,7 @@ import org.mednext.volume.VolumeArrays;
  *
  * @param labels label per voxel, (z, y, x) C order (the input image's memory order)
  * @param shape (z, y, x)
- * @param probabilities per class, same order and shape, or null when not requested; nnU-Net's npz layout
+ * @param probabilities per class on the same grid (each class's map made on request), or null when not requested
  * @param times seconds spent per stage
  */
 public record Prediction(short[] labels, int[] shape, Probabilities probabilities, StageTimes times) {
