@@ -179,7 +179,7 @@ public final class Npy {
   }
 
   /** Writes elements [from, from + n) of a primitive array little-endian. */
-  private static void writeData(OutputStream out, Object data, int from, int n) throws IOException {
+  static void writeData(OutputStream out, Object data, int from, int n) throws IOException {
     if (data instanceof byte[]) {
       out.write((byte[]) data, from, n);
       return;

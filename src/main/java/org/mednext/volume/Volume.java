@@ -1,6 +1,8 @@
 package org.mednext.volume;
 
+import java.util.Optional;
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 import org.mednext.util.Checks;
@@ -18,10 +20,13 @@ public final class Volume<T extends RealType<T>> {
 
   private final RandomAccessibleInterval<T> image;
   private final Geometry geometry;
+  /** The image as given when it is an ArrayImg (3-D or 4-D), else null. */
+  private final ArrayImg<?, ?> array;
 
-  private Volume(RandomAccessibleInterval<T> image, Geometry geometry) {
+  private Volume(RandomAccessibleInterval<T> image, Geometry geometry, ArrayImg<?, ?> array) {
     this.image = image;
     this.geometry = geometry;
+    this.array = array;
   }
 
   /**
@@ -38,7 +43,15 @@ public final class Volume<T extends RealType<T>> {
       Checks.argument(image.min(d) == 0, "image must start at 0 in every dimension; dimension %d starts at %d", d, image.min(d));
     }
     RandomAccessibleInterval<T> img4 = n == 3 ? Views.addDimension(image, 0, 0) : image;
-    return new Volume<>(img4, geometry);
+    return new Volume<>(img4, geometry, image instanceof ArrayImg<?, ?> a ? a : null);
+  }
+
+  /**
+   * The image's backing ArrayImg, when the volume was made from one: its storage holds the voxels in {@link #image()}'s
+   * flat order (x fastest, then y, z, c), so that writers can take them in bulk.
+   */
+  public Optional<ArrayImg<?, ?>> arrayImg() {
+    return Optional.ofNullable(array);
   }
 
   /** The (x, y, z, c) image. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
@@ -180,6 +182,46 @@ class NiftiWriterTest {
     for (int i = 0; i < 3; i++) s[i] = (float) s[i];
     for (int i = 0; i < 16; i++) a[i] = (float) a[i];
     return Geometry.of(s, a);
+  }
+
+  /** Every voxel type whose values an ArrayImg stores as NIfTI bytes: 4-D, with extreme values and NaN. */
+  static Stream<RandomAccessibleInterval<? extends RealType<?>>> arrayImages() {
+    long[] dims = {3, 2, 2, 2};
+    Random r = new Random(7);
+    byte[] b = new byte[24];
+    short[] sh = new short[24];
+    int[] in = new int[24];
+    long[] lo = new long[24];
+    float[] f = new float[24];
+    double[] d = new double[24];
+    r.nextBytes(b);
+    for (int i = 0; i < 24; i++) {
+      sh[i] = (short) r.nextInt();
+      in[i] = r.nextInt();
+      lo[i] = r.nextLong();
+      f[i] = i == 0 ? Float.NaN : i == 1 ? -0f : (float) r.nextGaussian() * 1e6f;
+      d[i] = i == 0 ? Double.NaN : r.nextGaussian() * 1e300;
+    }
+    return Stream.of(ArrayImgs.unsignedBytes(b, dims), ArrayImgs.bytes(b, dims), ArrayImgs.shorts(sh, dims),
+        ArrayImgs.unsignedShorts(sh, dims), ArrayImgs.ints(in, dims), ArrayImgs.unsignedInts(in, dims),
+        ArrayImgs.longs(lo, dims), ArrayImgs.unsignedLongs(lo, dims), ArrayImgs.floats(f, dims),
+        ArrayImgs.doubles(d, dims), ArrayImgs.unsignedBytes(b, 4, 3, 2));
+  }
+
+  /** The bulk copy from an ArrayImg's storage writes the very bytes the voxel-by-voxel path writes for a view. */
+  @ParameterizedTest
+  @MethodSource("arrayImages")
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void anArrayImgIsWrittenAsItsViewIs(RandomAccessibleInterval<? extends RealType<?>> img) throws IOException {
+    Geometry g = Geometry.of(SPACING, ROTATED);
+    Volume<?> array = Volume.of((RandomAccessibleInterval) img, g);
+    Volume<?> view = Volume.of((RandomAccessibleInterval) Views.interval(img, img), g);
+    assertTrue(array.arrayImg().isPresent() && view.arrayImg().isEmpty());
+    Path a = tmp.resolve("array.nii");
+    Path v = tmp.resolve("view.nii");
+    new NiftiWriter().write(array, a);
+    new NiftiWriter().write(view, v);
+    assertArrayEquals(Files.readAllBytes(v), Files.readAllBytes(a));
   }
 
   private static Volume<UnsignedByteType> labels() {
