@@ -231,7 +231,10 @@ public final class Predictor implements AutoCloseable {
     PreprocessedCase c = preprocessor.run(channels, shape, spacing);
     progress.checkCancelled();
     long t1 = System.nanoTime();
-    short[][] logits = networks().slidingWindow().predict(c.data(), c.shape(), progress);
+    Networks nets = networks();
+    // libtorch takes its OpenMP thread count per thread (the build set it on its own): set it on this one
+    Engines.setThreads(options.threads());
+    short[][] logits = nets.slidingWindow().predict(c.data(), c.shape(), progress);
     progress.checkCancelled(); // a cancel during the last tiles should not start the export
     long t2 = System.nanoTime();
     progress.start("exporting", 0);
