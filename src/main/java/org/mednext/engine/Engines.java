@@ -45,6 +45,17 @@ public final class Engines {
     }
   }
 
+  /** Whether the engine is up (asking does not start it, nor wait for a start under way). */
+  public static boolean isStarted() {
+    return engine != null;
+  }
+
+  /** Whether autograd is on for the calling thread (the engine is started first). */
+  public static boolean gradMode() {
+    pytorch();
+    return JniUtils.isGradMode();
+  }
+
   /** Sets libtorch's intra-op thread count (the engine is started first). */
   public static void setThreads(int threads) {
     if (threads <= 0) throw new IllegalArgumentException("threads must be > 0: " + threads);

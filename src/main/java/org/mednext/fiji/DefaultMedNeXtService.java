@@ -289,12 +289,14 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
     try (ModelCache<PredictorOptions, Predictor>.Lease lease = cache.acquire(folder, options)) {
       p.checkCancelled();
       log.info("MedNeXt-v2: " + lease.model().describe());
-      // libtorch's grad mode is per thread, and Fiji runs commands on pooled threads: set it here, restore after
-      boolean previous = Engines.inferenceMode();
+      // libtorch's grad mode is per thread, and Fiji runs commands on pooled threads: the network turns it off on
+      // this one, so put back what it was. Asked only once the engine is up: asking would wait for the start the
+      // predictor runs in the background, and until then every thread has libtorch's default (on)
+      boolean previous = !Engines.isStarted() || Engines.gradMode();
       try {
         return work.run(lease.model());
       } finally {
-        Engines.setGradMode(previous);
+        if (Engines.isStarted()) Engines.setGradMode(previous);
       }
     }
   }

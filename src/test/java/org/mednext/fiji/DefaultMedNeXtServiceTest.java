@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.ImagePlus;
 import ij.Prefs;
 import ij.measure.ResultsTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import net.imglib2.Cursor;
 import net.imglib2.img.Img;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mednext.engine.Engines;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.predict.PredictorOptions;
@@ -72,6 +76,22 @@ class DefaultMedNeXtServiceTest {
     assertArrayEquals(EXPECTED, FijiTests.labels(labels));
     assertEquals("phantom-labels", labels.getTitle());
     assertEquals(Map.of(0, "background", 1, "a", 2, "b"), LabelImages.names(labels));
+  }
+
+  @Test
+  void segmentingLeavesTheThreadsGradModeAsItWas() throws Exception {
+    for (boolean before : new boolean[] {true, false}) {
+      boolean after = CompletableFuture.supplyAsync(() -> { // a fresh thread, as Fiji's pooled ones
+        Engines.setGradMode(before);
+        try {
+          mednext.segment(FijiTests.image("p", PHANTOM, ImagePlus.GRAY16, new double[] {1, 1, 1}), model, fast());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return Engines.gradMode();
+      }).get();
+      assertEquals(before, after);
+    }
   }
 
   @Test
