@@ -1,5 +1,6 @@
 package org.mednext.predict;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.mednext.preprocess.BoundingBox;
@@ -51,15 +52,24 @@ public final class Probabilities {
   /** Class {@code k}'s probabilities on the input grid, (z, y, x) C order: a new array on every call. */
   public float[] get(int k) {
     Checks.argument(k >= 0 && k < cropped.length, "class %d of %d", k, cropped.length);
-    float fill = k == 0 && !regions ? 1f : 0f;
-    float[] full = Cropping.uncrop(cropped[k], box, shapeBeforeCropping, fill, threads);
+    float[] full = Cropping.uncrop(cropped[k], box, shapeBeforeCropping, fill(k), threads);
     return Transposition.apply(full, shapeBeforeCropping, backward, threads);
   }
 
-  /** The classes' maps in order, each made when the iteration reaches it. */
+  /**
+   * The classes' maps in order, for one reader that takes each before asking for the next (a writer): each is made
+   * when the iteration reaches it, into two buffers shared by all classes (or it is the held map itself, when
+   * there is nothing to paste or transpose), so it is valid only until the next one is asked for and must not be
+   * changed. A many-class map leaves no class-sized garbage behind this way, which a collector may not return
+   * before the next class.
+   */
   public Iterable<float[]> maps() {
+    boolean whole = Arrays.equals(box.shape(), shapeBeforeCropping);
+    boolean ordered = Transposition.isIdentity(backward);
     return () -> new Iterator<>() {
       private int next;
+      private float[] pasted;
+      private float[] transposed;
 
       @Override
       public boolean hasNext() {
@@ -69,8 +79,23 @@ public final class Probabilities {
       @Override
       public float[] next() {
         if (!hasNext()) throw new NoSuchElementException();
-        return get(next++);
+        int k = next++;
+        float[] map = cropped[k];
+        if (!whole) {
+          if (pasted == null) pasted = new float[Math.multiplyExact(shape[0], Math.multiplyExact(shape[1], shape[2]))];
+          map = Cropping.uncropInto(map, box, shapeBeforeCropping, fill(k), pasted, threads);
+        }
+        if (!ordered) {
+          if (transposed == null) transposed = new float[map.length];
+          map = Transposition.applyInto(map, shapeBeforeCropping, backward, transposed, threads);
+        }
+        return map;
       }
     };
+  }
+
+  /** Outside the crop box: background certain for softmax models, nothing for region models. */
+  private float fill(int k) {
+    return k == 0 && !regions ? 1f : 0f;
   }
 }

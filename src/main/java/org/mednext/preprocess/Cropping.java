@@ -233,6 +233,18 @@ public final class Cropping {
     return out;
   }
 
+  /** {@link #uncrop(float[], BoundingBox, int[], float, int)} into {@code out} (of {@code shape}, overwritten). */
+  public static float[] uncropInto(float[] cropped, BoundingBox box, int[] shape, float fill, float[] out,
+      int threads) {
+    Checks.notNull(cropped, "cropped");
+    checkBox(box, shape);
+    Volumes.checkLength(cropped.length, box.shape(), "cropped channel");
+    Volumes.checkLength(out.length, shape, "output");
+    Arrays.fill(out, fill);
+    paste(cropped, box, shape, out, threads);
+    return out;
+  }
+
   /** A label map of {@code shape}, 0 outside {@code box}, with {@code cropped} pasted at {@code box}. */
   public static byte[] uncrop(byte[] cropped, BoundingBox box, int[] shape, int threads) {
     Checks.notNull(cropped, "cropped");

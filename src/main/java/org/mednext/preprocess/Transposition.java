@@ -57,10 +57,17 @@ public final class Transposition {
    */
   public static float[] apply(float[] data, int[] shape, int[] axes, int threads) {
     Checks.notNull(data, "data");
-    int[] out = shape(shape, axes);
     Volumes.checkLength(data.length, shape, "data");
     if (isIdentity(axes)) return data;
-    float[] res = new float[data.length];
+    return applyInto(data, shape, axes, new float[data.length], threads);
+  }
+
+  /** {@code data.transpose(axes)} into {@code res} (same length, overwritten; a copy for the identity). */
+  public static float[] applyInto(float[] data, int[] shape, int[] axes, float[] res, int threads) {
+    Checks.notNull(data, "data");
+    int[] out = shape(shape, axes);
+    Volumes.checkLength(data.length, shape, "data");
+    Checks.argument(res.length == data.length, "output has %d values, the data %d", res.length, data.length);
     int[] st = inputStrides(shape, axes);
     Parallel.forEach(out[0], threads, i -> {
       int o = i * out[1] * out[2];
@@ -108,7 +115,8 @@ public final class Transposition {
     return res;
   }
 
-  private static boolean isIdentity(int[] axes) {
+  /** Whether {@code axes} leaves the order as it is. */
+  public static boolean isIdentity(int[] axes) {
     return axes[0] == 0 && axes[1] == 1 && axes[2] == 2;
   }
 

@@ -2,10 +2,10 @@ package org.mednext.predict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mednext.preprocess.BoundingBox;
 
@@ -25,11 +25,22 @@ class ProbabilitiesTest {
     assertArrayEquals(new int[] {3, 4, 2}, p.shape());
     assertArrayEquals(expected(cropped[0], 1f), p.get(0), "background: certain outside the box");
     assertArrayEquals(expected(cropped[1], 0f), p.get(1));
-    List<float[]> maps = new ArrayList<>();
-    p.maps().forEach(maps::add);
-    p.maps().forEach(maps::add); // and once more: the maps are made again, not used up
-    assertEquals(4, maps.size());
-    assertArrayEquals(p.get(1), maps.get(3));
+    for (int pass = 0; pass < 2; pass++) { // twice: the maps are made again, not used up
+      int k = 0;
+      for (float[] map : p.maps()) assertArrayEquals(p.get(k++), map, "class " + (k - 1));
+      assertEquals(2, k);
+    }
+  }
+
+  @Test
+  void mapsThatNeedNeitherPasteNorTransposeAreTheHeldOnes() {
+    float[][] cropped = {values(0), values(6)};
+    Probabilities p = new Probabilities(cropped, BoundingBox.of(new int[3], new int[] {1, 2, 3}),
+        new int[] {1, 2, 3}, new int[] {0, 1, 2}, false, 1);
+    int k = 0;
+    for (float[] map : p.maps()) assertSame(cropped[k++], map);
+    assertArrayEquals(cropped[1], p.get(1));
+    assertNotSame(cropped[1], p.get(1), "get gives a copy");
   }
 
   @Test
