@@ -124,7 +124,7 @@ final class PredictCommand implements Callable<Integer> {
         } catch (CancelledException e) {
           throw e;
         } catch (IOException | RuntimeException e) {
-          if (predictor.failed()) throw e; // no engine or device: no case can run
+          predictor.rethrowFailure(e); // no engine or device: no case can run, and that is the news
           failed++;
           err.println("mednext: error: " + label + ErrorHandler.message(e));
           if (engine.verbose) e.printStackTrace(err);

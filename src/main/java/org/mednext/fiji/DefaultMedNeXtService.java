@@ -193,7 +193,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
           } catch (CancelledException e) {
             throw e;
           } catch (IOException | RuntimeException e) {
-            if (predictor.failed()) throw e; // no engine or device: no case can run
+            predictor.rethrowFailure(e); // no engine or device: no case can run, and that is the news
             failed.put(c.id(), Errors.message(e));
             log.warn("MedNeXt-v2: " + label + Errors.message(e));
           }

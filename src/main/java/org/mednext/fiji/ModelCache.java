@@ -61,6 +61,7 @@ final class ModelCache<K, M extends AutoCloseable> implements AutoCloseable {
     clear();
   }
 
+  /** NB: closing a model may wait a moment (a predictor's networks still being built), under this cache's lock. */
   private void evict() {
     if (current == null) return;
     current.evicted = true;

@@ -21,6 +21,7 @@ import org.mednext.util.Checks;
  * chunks, each chunk is deflated on its own with the previous chunk's last 32 KB as preset dictionary and ends on
  * a byte boundary (sync flush), the last one with the final block; their concatenation is one valid deflate
  * stream that any inflater reads, about as small as a serial one (the dictionary keeps matches across chunks).
+ * Huffman-only coding looks for no matches, so its chunks go without a dictionary.
  *
  * <p>Why: deflating float32 probabilities runs at about 35 MB/s on one core, seconds per case and minutes for a
  * many-class CT; this scales with the cores. Also computes the CRC-32 and length of the input, which ZIP and gzip
@@ -185,7 +186,8 @@ final class ParallelDeflater extends OutputStream {
         // a new strategy takes effect in the next deflate call, which does nothing else: make that call now, while
         // there is no input, so that it writes nothing
         deflater.setStrategy(strategy);
-        deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
+        int n = deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
+        Checks.state(n == 0, "zlib wrote %d bytes while changing the strategy", n);
       }
       if (dictionary != null) deflater.setDictionary(dictionary);
       deflater.setInput(data, 0, length);

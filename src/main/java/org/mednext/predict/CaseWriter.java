@@ -26,18 +26,24 @@ public final class CaseWriter {
     return outputDir.resolve(id + ".npz");
   }
 
-  /** Writes the files of one case, compressing the probabilities on {@code threads} threads; returns them. */
+  /**
+   * Writes the files of one case, compressing the probabilities on {@code threads} threads; returns them. The label
+   * file comes last, as in nnU-Net: it marks the case as done ({@code --continue_prediction}), so a case whose
+   * probabilities could not be written is predicted again.
+   */
   public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads)
       throws IOException {
     Path labels = labelFile(outputDir, id);
-    new NiftiWriter().write(p.labelVolume(geometry), labels);
-    if (p.probabilities() == null) return List.of(labels);
-    Path probs = probabilityFile(outputDir, id);
-    long[] shape = {p.probabilities().classes(), p.shape()[0], p.shape()[1], p.shape()[2]};
-    try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
-      npz.addFloat32("probabilities", shape, p.probabilities().maps()); // one class's full-size map at a time
-      npz.commit();
+    Path probs = null;
+    if (p.probabilities() != null) {
+      probs = probabilityFile(outputDir, id);
+      long[] shape = {p.probabilities().classes(), p.shape()[0], p.shape()[1], p.shape()[2]};
+      try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
+        npz.addFloat32("probabilities", shape, p.probabilities().maps()); // one class's full-size map at a time
+        npz.commit();
+      }
     }
-    return List.of(labels, probs);
+    new NiftiWriter().write(p.labelVolume(geometry), labels);
+    return probs == null ? List.of(labels) : List.of(labels, probs);
   }
 }

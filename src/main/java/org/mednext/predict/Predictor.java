@@ -32,10 +32,11 @@ import org.mednext.volume.VolumeArrays;
 /**
  * Predicts segmentations with an nnU-Net model folder of a MedNeXt network, the way {@code nnUNetv2_predict}
  * does: preprocessing from the plans, sliding window with Gaussian weighting and mirroring, fold ensembling,
- * export back to the input grid. {@link #open} reads and checks the model folder; the engine starts and the
- * networks are built on a background thread meanwhile, so that starting libtorch (about half a second) overlaps
- * reading and preprocessing the first image; {@link #predict} waits for them when it needs them. Holds one network
- * per fold; close it to free their native memory.
+ * export back to the input grid. {@link #open} reads and checks the model folder, then starts the engine and
+ * builds the networks on a background thread, so that starting libtorch (about half a second) overlaps reading and
+ * preprocessing the first image; {@link #predict} waits for them when it needs them. Until the build is done the
+ * Java heap holds every fold's weights as float32. Holds one network per fold; close it to free their native
+ * memory.
  */
 public final class Predictor implements AutoCloseable {
 
@@ -126,19 +127,26 @@ public final class Predictor implements AutoCloseable {
         options);
   }
 
-  /** Starts the engine and builds every fold's network (the background part of {@link #open}). */
+  /**
+   * Starts the engine and builds every fold's network (the background part of {@link #open}); each fold's weights
+   * are let go once its network holds them.
+   */
   private static Networks build(List<StateDict> weights, int[] patch, int[] mirrorAxes, PredictorOptions options) {
     Engines.setThreads(options.threads());
     Device device = Engines.device(options.device());
     List<MedNeXt> nets = new ArrayList<>();
+    boolean built = false;
     try {
-      for (StateDict w : weights) nets.add(MedNeXt.of(w, device));
+      for (int i = 0; i < weights.size(); i++) {
+        nets.add(MedNeXt.of(weights.get(i), device));
+        weights.set(i, null);
+      }
       SlidingWindowPredictor window = new SlidingWindowPredictor(nets, patch, options.stepSize(), mirrorAxes,
           options.threads());
+      built = true;
       return new Networks(List.copyOf(nets), device, window);
-    } catch (RuntimeException e) {
-      nets.forEach(MedNeXt::close);
-      throw e;
+    } finally {
+      if (!built) nets.forEach(MedNeXt::close); // nobody else could close them (also after an Error)
     }
   }
 
@@ -159,6 +167,21 @@ public final class Predictor implements AutoCloseable {
    */
   public boolean failed() {
     return networks.isCompletedExceptionally();
+  }
+
+  /**
+   * When the build failed, throws its failure, with {@code other} (an error seen meanwhile, e.g. of a case) added as
+   * suppressed unless it is that failure; returns otherwise. For batch loops: a failed build stops them, and its
+   * cause is what the user must see.
+   */
+  public void rethrowFailure(Exception other) {
+    if (!failed()) return;
+    try {
+      networks();
+    } catch (RuntimeException | Error failure) {
+      if (failure != other) failure.addSuppressed(other);
+      throw failure;
+    }
   }
 
   /** The device the networks run on, once they are built (waits for them). */

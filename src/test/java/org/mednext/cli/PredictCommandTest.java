@@ -71,6 +71,22 @@ class PredictCommandTest {
   }
 
   @Test
+  void aCaseWhoseProbabilitiesCannotBeWrittenIsNotMarkedDone() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out.resolve("a.npz")); // a folder in the way, with something in it
+    Files.writeString(out.resolve("a.npz/keep.txt"), "x");
+    CliRunner r = predict(in, out, "--save_probabilities", "--continue_prediction");
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertFalse(Files.exists(out.resolve("a.nii.gz")), "the label file marks a case done; it must not be there");
+    Files.delete(out.resolve("a.npz/keep.txt"));
+    Files.delete(out.resolve("a.npz"));
+    CliRunner again = predict(in, out, "--save_probabilities", "--continue_prediction");
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(Files.isRegularFile(out.resolve("a.npz")) && Files.isRegularFile(out.resolve("a.nii.gz")));
+  }
+
+  @Test
   void aDeviceThatCannotBeUsedStopsTheRunOnceWithExitTwo() throws Exception {
     assumeTrue(Engines.pytorch().getGpuCount() == 0, "this machine has a GPU");
     Path in = cases("a.nii.gz", "b.nii.gz");

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import net.imglib2.Cursor;
 import net.imglib2.img.Img;
@@ -81,7 +83,8 @@ class DefaultMedNeXtServiceTest {
   @Test
   void segmentingLeavesTheThreadsGradModeAsItWas() throws Exception {
     for (boolean before : new boolean[] {true, false}) {
-      boolean after = CompletableFuture.supplyAsync(() -> { // a fresh thread, as Fiji's pooled ones
+      ExecutorService fresh = Executors.newSingleThreadExecutor(); // a pooled thread, as Fiji's; it ends with it
+      boolean after = CompletableFuture.supplyAsync(() -> {
         Engines.setGradMode(before);
         try {
           mednext.segment(FijiTests.image("p", PHANTOM, ImagePlus.GRAY16, new double[] {1, 1, 1}), model, fast());
@@ -89,7 +92,8 @@ class DefaultMedNeXtServiceTest {
           throw new UncheckedIOException(e);
         }
         return Engines.gradMode();
-      }).get();
+      }, fresh).get();
+      fresh.shutdown();
       assertEquals(before, after);
     }
   }

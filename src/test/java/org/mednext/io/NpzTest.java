@@ -179,8 +179,10 @@ class NpzTest {
   void chunksThatDoNotFillTheShapeLeaveNoArchive(int values) throws IOException {
     Path out = tmp.resolve("bad.npz");
     int[] made = new int[1];
-    // lazy chunks of 1 value each: made only as they are written, and no more once there are too many
-    Iterable<float[]> chunks = () -> Stream.generate(() -> new float[] {made[0]++}).limit(values).iterator();
+    // lazy chunks of 1 value each, as many as asked for up to `values` (5) or without end (7): made only as they
+    // are written, and none after the one too many
+    Iterable<float[]> chunks = () -> Stream.generate(() -> new float[] {made[0]++}).limit(values < 6 ? values : 1000)
+        .iterator();
     try (NpzWriter w = NpzWriter.create(out, true)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> w.addFloat32("p", new long[] {2, 3}, chunks));

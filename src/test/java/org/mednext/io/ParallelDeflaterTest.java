@@ -65,6 +65,23 @@ class ParallelDeflaterTest {
   }
 
   @Test
+  void huffmanOnlyFindsNoRepeats() throws IOException {
+    byte[] data = data(200_000, true);
+    int[] size = new int[2];
+    int[] strategies = {Deflater.DEFAULT_STRATEGY, Deflater.HUFFMAN_ONLY};
+    for (int i = 0; i < 2; i++) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ParallelDeflater d = new ParallelDeflater(out, Deflater.DEFAULT_COMPRESSION, strategies[i], 2, 20_000)) {
+        d.write(data, 0, data.length);
+        d.finish();
+      }
+      size[i] = out.size();
+    }
+    // the data is a random 3000-byte motif repeated: matches make it tiny, symbol codes alone cannot (~1 byte each)
+    assertTrue(size[1] > 0.9 * data.length && size[0] < 0.3 * data.length, size[0] + " vs " + size[1] + " bytes");
+  }
+
+  @Test
   void refusesWritesAfterFinish() throws IOException {
     try (ParallelDeflater d = new ParallelDeflater(new ByteArrayOutputStream(), 1, Deflater.DEFAULT_STRATEGY, 1, CHUNK)) {
       d.finish();
