@@ -113,7 +113,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
   public static MedNeXt of(StateDict stateDict, Device device) {
     MedNeXt net = new MedNeXt(stateDict.config(), device);
     try {
-      net.load(stateDict.values());
+      net.load(stateDict.values(), true);
       return net;
     } catch (RuntimeException e) {
       net.close();
@@ -188,6 +188,11 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
    * @throws IllegalArgumentException listing missing keys, unexpected keys and shape mismatches
    */
   public void load(Map<String, float[]> weights) {
+    load(weights, false);
+  }
+
+  /** {@link #load(Map)}; {@code finite}: the values are known to be finite (a {@link StateDict}'s), not scanned again. */
+  private void load(Map<String, float[]> weights, boolean finite) {
     List<String> problems = new ArrayList<>();
     TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
     unexpected.removeAll(table.keySet());
@@ -202,7 +207,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       }
     }
     Checks.argument(problems.isEmpty(), "weights do not fit %s: %s", config.describe(), String.join("; ", problems));
-    checkFinite(weights);
+    if (!finite) checkFinite(weights);
     for (Map.Entry<String, ParameterSlot> e : table.entrySet()) {
       set(e.getValue(), weights.get(e.getKey()));
     }
