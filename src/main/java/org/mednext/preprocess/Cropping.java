@@ -224,11 +224,9 @@ public final class Cropping {
 
   /** A volume of {@code shape} filled with {@code fill} and {@code cropped} pasted at {@code box}. */
   public static float[] uncrop(float[] cropped, BoundingBox box, int[] shape, float fill, int threads) {
-    Checks.notNull(cropped, "cropped");
-    checkBox(box, shape);
-    Volumes.checkLength(cropped.length, box.shape(), "cropped channel");
+    checkCropped(cropped, box, shape);
     float[] out = new float[Volumes.size(shape)];
-    if (fill != 0) Arrays.fill(out, fill);
+    if (fill != 0) Arrays.fill(out, fill); // a new array is 0 already
     paste(cropped, box, shape, out, threads);
     return out;
   }
@@ -236,13 +234,17 @@ public final class Cropping {
   /** {@link #uncrop(float[], BoundingBox, int[], float, int)} into {@code out} (of {@code shape}, overwritten). */
   public static float[] uncropInto(float[] cropped, BoundingBox box, int[] shape, float fill, float[] out,
       int threads) {
-    Checks.notNull(cropped, "cropped");
-    checkBox(box, shape);
-    Volumes.checkLength(cropped.length, box.shape(), "cropped channel");
+    checkCropped(cropped, box, shape);
     Volumes.checkLength(out.length, shape, "output");
     Arrays.fill(out, fill);
     paste(cropped, box, shape, out, threads);
     return out;
+  }
+
+  private static void checkCropped(float[] cropped, BoundingBox box, int[] shape) {
+    Checks.notNull(cropped, "cropped");
+    checkBox(box, shape);
+    Volumes.checkLength(cropped.length, box.shape(), "cropped channel");
   }
 
   /** A label map of {@code shape}, 0 outside {@code box}, with {@code cropped} pasted at {@code box}. */

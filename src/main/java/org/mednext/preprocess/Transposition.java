@@ -57,6 +57,7 @@ public final class Transposition {
    */
   public static float[] apply(float[] data, int[] shape, int[] axes, int threads) {
     Checks.notNull(data, "data");
+    checkAxes(axes);
     Volumes.checkLength(data.length, shape, "data");
     if (isIdentity(axes)) return data;
     return applyInto(data, shape, axes, new float[data.length], threads);
