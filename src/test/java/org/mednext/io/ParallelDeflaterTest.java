@@ -103,7 +103,8 @@ class ParallelDeflaterTest {
     return b;
   }
 
-  private static byte[] inflate(byte[] compressed, int length) throws DataFormatException {
+  /** Inflates a raw deflate stream, checking that it ends with a final block and nothing after it. */
+  static byte[] inflate(byte[] compressed, int length) throws DataFormatException {
     Inflater inflater = new Inflater(true);
     inflater.setInput(compressed);
     byte[] out = new byte[length + 1];
