@@ -177,57 +177,66 @@ final class ResampleEngine {
    */
   private static void direct3d(float[] in, int[] shape, int[] outShape, AxisKernel k0, AxisKernel k1,
       AxisKernel k2, double[] range, Target target, int threads) {
-    int s0 = shape[1] * shape[2];
-    int s1 = shape[2];
     int o1 = outShape[1];
     int o2 = outShape[2];
+    int rowTaps = k0.taps * k1.taps;
+    Parallel.forEach(outShape[0], threads, () -> new RowWork(o2, rowTaps, shape[2]), (w, a) -> {
+      // one call per output row, not one loop over a plane's rows here: a method called thousands of times gets
+      // compiled early, while a loop in a task that runs a few dozen times waits for on-stack replacement
+      for (int b = 0; b < o1; b++) {
+        directRow(in, shape, k0, k1, k2, a, b, w);
+        Volumes.clip(w.row, 0, o2, range[0], range[1]);
+        target.store(w.row, 0, o2, (a * o1 + b) * o2, 1);
+      }
+    });
+  }
+
+  /** Output row (a, b) of {@link #direct3d} into {@code w.row}, not clipped. */
+  private static void directRow(float[] in, int[] shape, AxisKernel k0, AxisKernel k1, AxisKernel k2, int a, int b,
+      RowWork w) {
+    int s0 = shape[1] * shape[2];
+    int s1 = shape[2];
     boolean weighted = k0.order > 0;
     int t0n = k0.taps;
     int t1n = k1.taps;
     int t2n = k2.taps;
-    Parallel.forEach(outShape[0], threads, () -> new RowWork(o2, t0n * t1n, s1), (w, a) -> {
-      for (int b = 0; b < o1; b++) {
-        int rows = 0;
-        for (int x = 0; x < t0n; x++) {
-          int i0 = k0.index[a * t0n + x] * s0;
-          double w0 = k0.weight[a * t0n + x];
-          // NB: a zero-weight tap adds +-0 to the sum and cannot change it (inputs are finite); skipping it
-          // halves the work per axis whose length does not change (weights 1 and 0), e.g. z at export
-          if (weighted && w0 == 0.0) continue;
-          for (int y = 0; y < t1n; y++) {
-            int i1 = i0 + k1.index[b * t1n + y] * s1;
-            double w1 = k1.weight[b * t1n + y];
-            if (weighted && w1 == 0.0) continue;
-            double[] r = w.taps[rows++];
-            if (weighted) {
-              for (int j = 0; j < s1; j++) {
-                double v = in[i1 + j];
-                v *= w0;
-                v *= w1;
-                r[j] = v;
-              }
-            } else {
-              for (int j = 0; j < s1; j++) r[j] = in[i1 + j];
-            }
+    int rows = 0;
+    for (int x = 0; x < t0n; x++) {
+      int i0 = k0.index[a * t0n + x] * s0;
+      double w0 = k0.weight[a * t0n + x];
+      // NB: a zero-weight tap adds +-0 to the sum and cannot change it (inputs are finite); skipping it
+      // halves the work per axis whose length does not change (weights 1 and 0), e.g. z at export
+      if (weighted && w0 == 0.0) continue;
+      for (int y = 0; y < t1n; y++) {
+        int i1 = i0 + k1.index[b * t1n + y] * s1;
+        double w1 = k1.weight[b * t1n + y];
+        if (weighted && w1 == 0.0) continue;
+        double[] r = w.taps[rows++];
+        if (weighted) {
+          for (int j = 0; j < s1; j++) {
+            double v = in[i1 + j];
+            v *= w0;
+            v *= w1;
+            r[j] = v;
           }
+        } else {
+          for (int j = 0; j < s1; j++) r[j] = in[i1 + j];
         }
-        double[] row = w.row;
-        for (int c = 0; c < o2; c++) {
-          double t = 0.0;
-          for (int q = 0; q < rows; q++) {
-            double[] r = w.taps[q];
-            for (int z = 0; z < t2n; z++) {
-              double coeff = r[k2.index[c * t2n + z]];
-              if (weighted) coeff *= k2.weight[c * t2n + z];
-              t += coeff;
-            }
-          }
-          row[c] = t;
-        }
-        Volumes.clip(row, 0, o2, range[0], range[1]);
-        target.store(row, 0, o2, (a * o1 + b) * o2, 1);
       }
-    });
+    }
+    double[] row = w.row;
+    for (int c = 0; c < row.length; c++) {
+      double t = 0.0;
+      for (int q = 0; q < rows; q++) {
+        double[] r = w.taps[q];
+        for (int z = 0; z < t2n; z++) {
+          double coeff = r[k2.index[c * t2n + z]];
+          if (weighted) coeff *= k2.weight[c * t2n + z];
+          t += coeff;
+        }
+      }
+      row[c] = t;
+    }
   }
 
   /** The 2-D version of {@link #direct3d} for one {@code plane} with {@code width} columns, without clipping. */

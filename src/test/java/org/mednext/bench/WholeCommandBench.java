@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,8 @@ import org.mednext.volume.VolumeArrays;
  * One nnU-Net fixture case run the way nnU-Net's reference was timed: the whole command ({@code scripts/mednext
  * predict}, JVM start, reading, prediction, writing the label NIfTI and, as nnU-Net's run did, the probabilities)
  * under {@code /usr/bin/time}, next to nnU-Net's whole process (Python start and imports included) from case.json,
- * as ratios; plus the share of voxels whose label equals nnU-Net's. Prints one table row.
+ * as ratios; plus the share of voxels whose label equals nnU-Net's. Prints one table row; with {@code --warm-up}
+ * nothing (a run before the timed ones, so that none of them records the launcher's class data archive).
  */
 public final class WholeCommandBench {
 
@@ -43,6 +45,7 @@ public final class WholeCommandBench {
       if (process.waitFor() != 0) {
         throw new IllegalStateException(String.join(" ", command) + " failed:\n" + Files.readString(out.resolve("log.txt")));
       }
+      if (Arrays.asList(args).contains("--warm-up")) return;
       String[] measured = Files.readString(timing).trim().split("\\s+");
       double wall = Double.parseDouble(measured[0]);
       double rssMib = Double.parseDouble(measured[1]) / 1024;
