@@ -23,7 +23,10 @@ final class HuffmanDeflate {
   /** The order in which the code-length code's lengths are sent (RFC 1951, 3.2.7). */
   private static final int[] LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
-  private HuffmanDeflate() {}
+  // work arrays reused for every block and call: a many-class export codes thousands of chunks, and garbage per chunk
+  // lets the collector's young generation, and so the process, grow by hundreds of MB
+  private final Block block = new Block();
+  private final BitWriter writer = new BitWriter();
 
   /** Output room that {@link #encode} needs at most for {@code length} input bytes. */
   static int maxOutput(int length) {
@@ -35,13 +38,13 @@ final class HuffmanDeflate {
   /**
    * Codes {@code data[offset, offset + length)} into {@code out} (at least {@link #maxOutput} bytes) as complete
    * blocks ending on a byte boundary: with the final block when {@code last}, else with an empty stored block
-   * (zlib's sync flush), so that streams of consecutive pieces can be concatenated. Thread-safe.
+   * (zlib's sync flush), so that streams of consecutive pieces can be concatenated. One call at a time per coder.
    *
    * @return the number of bytes written
    */
-  static int encode(byte[] data, int offset, int length, boolean last, byte[] out) {
-    BitWriter w = new BitWriter(out);
-    Block b = new Block();
+  int encode(byte[] data, int offset, int length, boolean last, byte[] out) {
+    BitWriter w = writer.start(out);
+    Block b = block;
     int[] frequencies = b.frequencies;
     int[] table = b.table;
     int end = offset + length;
@@ -119,6 +122,8 @@ final class HuffmanDeflate {
     private final int[] lengthFrequencies = new int[19];
     private final int[] lengthLengths = new int[19];
     private final int[] lengthCodes = new int[19];
+    private final int[] bitCounts = new int[MAX_BITS + 1];
+    private final int[] nextCodes = new int[MAX_BITS + 1];
     private int runs;
     private int codeLengthCount;
 
@@ -217,32 +222,33 @@ final class HuffmanDeflate {
       return symbol == 16 ? 2 : symbol == 17 ? 3 : symbol == 18 ? 7 : 0;
     }
 
+    /**
+     * Canonical Huffman codes (RFC 1951, 3.2.2) for the given lengths, bit-reversed because deflate sends codes from
+     * their most significant bit but packs bits from the least significant one.
+     */
+    private void canonicalCodes(int[] lengths, int n, int[] codes) {
+      int[] count = bitCounts;
+      Arrays.fill(count, 0);
+      for (int s = 0; s < n; s++) count[lengths[s]]++;
+      count[0] = 0;
+      int[] next = nextCodes;
+      int code = 0;
+      for (int bits = 1; bits <= MAX_BITS; bits++) {
+        code = (code + count[bits - 1]) << 1;
+        next[bits] = code;
+      }
+      for (int s = 0; s < n; s++) {
+        int len = lengths[s];
+        codes[s] = len == 0 ? 0 : Integer.reverse(next[len]++) >>> (32 - len);
+      }
+    }
+
     static void stored(BitWriter w, byte[] data, int from, int to, boolean last) {
       int n = to - from;
       w.bits(last ? 1 : 0, 3);
       w.alignToByte();
       w.bits(n | (~n & 0xFFFF) << 16, 32);
       w.bytes(data, from, n);
-    }
-  }
-
-  /**
-   * Canonical Huffman codes (RFC 1951, 3.2.2) for the given lengths, bit-reversed because deflate sends codes from
-   * their most significant bit but packs bits from the least significant one.
-   */
-  private static void canonicalCodes(int[] lengths, int n, int[] codes) {
-    int[] count = new int[MAX_BITS + 1];
-    for (int s = 0; s < n; s++) count[lengths[s]]++;
-    count[0] = 0;
-    int[] next = new int[MAX_BITS + 1];
-    int code = 0;
-    for (int bits = 1; bits <= MAX_BITS; bits++) {
-      code = (code + count[bits - 1]) << 1;
-      next[bits] = code;
-    }
-    for (int s = 0; s < n; s++) {
-      int len = lengths[s];
-      codes[s] = len == 0 ? 0 : Integer.reverse(next[len]++) >>> (32 - len);
     }
   }
 
@@ -308,13 +314,18 @@ final class HuffmanDeflate {
 
   /** Bits packed least significant first into a byte array, 32 at a time. */
   private static final class BitWriter {
-    private final byte[] out;
+    private byte[] out;
     private int position;
     private long buffer;
     private int count;
 
-    BitWriter(byte[] out) {
+    /** Starts writing at the beginning of {@code out}. */
+    BitWriter start(byte[] out) {
       this.out = out;
+      position = 0;
+      buffer = 0;
+      count = 0;
+      return this;
     }
 
     /** Appends the low {@code n} (0..32) bits of {@code value}. */

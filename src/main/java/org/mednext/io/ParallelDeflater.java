@@ -45,6 +45,8 @@ final class ParallelDeflater extends OutputStream {
   /** Spare input and output buffers: in flight are at most maxPending + 1 of each, reused rather than garbage. */
   private final Queue<byte[]> spareInput = new ConcurrentLinkedQueue<>();
   private final Queue<byte[]> spareOutput = new ConcurrentLinkedQueue<>();
+  /** Huffman-only coders with their work arrays, one per task in flight. */
+  private final Queue<HuffmanDeflate> spareCoders = new ConcurrentLinkedQueue<>();
   private final CRC32 crc = new CRC32();
   private byte[] chunk;
   private int filled;
@@ -145,8 +147,16 @@ final class ParallelDeflater extends OutputStream {
     }
     pending.add(pool.submit(() -> {
       byte[] buffer = spareOutput.poll();
-      Compressed c = deflate(data, length, dict, level, strategy, last,
-          buffer != null ? buffer : new byte[outputSize(chunkSize)]);
+      if (buffer == null) buffer = new byte[outputSize(chunkSize)];
+      Compressed c;
+      if (strategy == Deflater.HUFFMAN_ONLY) {
+        HuffmanDeflate coder = spareCoders.poll();
+        if (coder == null) coder = new HuffmanDeflate();
+        c = new Compressed(buffer, coder.encode(data, 0, length, last, buffer));
+        spareCoders.add(coder);
+      } else {
+        c = deflate(data, length, dict, level, last, buffer);
+      }
       spareInput.add(data);
       return c;
     }));
@@ -183,11 +193,8 @@ final class ParallelDeflater extends OutputStream {
    * One chunk as raw deflate data ending on a byte boundary, or with the final block when {@code last}, in
    * {@code buffer} or a larger one.
    */
-  private static Compressed deflate(byte[] data, int length, byte[] dictionary, int level, int strategy, boolean last,
+  private static Compressed deflate(byte[] data, int length, byte[] dictionary, int level, boolean last,
       byte[] buffer) {
-    if (strategy == Deflater.HUFFMAN_ONLY) {
-      return new Compressed(buffer, HuffmanDeflate.encode(data, 0, length, last, buffer));
-    }
     Deflater deflater = new Deflater(level, true);
     try {
       if (dictionary != null) deflater.setDictionary(dictionary);

@@ -23,10 +23,11 @@ class HuffmanDeflateTest {
   @ParameterizedTest
   @CsvSource({"0", "1", "2", "100", "16383", "16384", "16385", "49157", "200000"})
   void zlibInflatesEveryKindOfInputBack(int length) throws DataFormatException {
+    HuffmanDeflate coder = new HuffmanDeflate(); // one coder for all: its reused state must not leak between calls
     for (String kind : new String[] {"constant", "random", "skewed", "float32"}) {
       byte[] data = data(kind, length, 7);
       byte[] out = new byte[HuffmanDeflate.maxOutput(length)];
-      int n = HuffmanDeflate.encode(data, 0, length, true, out);
+      int n = coder.encode(data, 0, length, true, out);
       assertArrayEquals(data, ParallelDeflaterTest.inflate(Arrays.copyOf(out, n), length), kind + ", " + length + " bytes");
     }
   }
@@ -35,7 +36,7 @@ class HuffmanDeflateTest {
   void randomBytesAreStoredNotInflated() throws DataFormatException {
     byte[] data = data("random", 3 * BLOCK + 5, 1);
     byte[] out = new byte[HuffmanDeflate.maxOutput(data.length)];
-    int n = HuffmanDeflate.encode(data, 0, data.length, true, out);
+    int n = new HuffmanDeflate().encode(data, 0, data.length, true, out);
     // a Huffman code cannot shorten uniform bytes; its header and end code would make each block longer
     assertTrue(n <= data.length + 4 * 6, n + " bytes for " + data.length);
     assertArrayEquals(data, ParallelDeflaterTest.inflate(Arrays.copyOf(out, n), data.length));
@@ -46,10 +47,11 @@ class HuffmanDeflateTest {
     byte[] data = data("float32", 3 * BLOCK + 1001, 3);
     int[] cuts = {0, 1000, 1000, 2 * BLOCK + 17, data.length}; // with an empty piece in the middle
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    HuffmanDeflate coder = new HuffmanDeflate();
     for (int i = 0; i + 1 < cuts.length; i++) {
       int length = cuts[i + 1] - cuts[i];
       byte[] out = new byte[HuffmanDeflate.maxOutput(length)];
-      int n = HuffmanDeflate.encode(data, cuts[i], length, i + 2 == cuts.length, out);
+      int n = coder.encode(data, cuts[i], length, i + 2 == cuts.length, out);
       stream.write(out, 0, n);
     }
     assertArrayEquals(data, ParallelDeflaterTest.inflate(stream.toByteArray(), data.length));
@@ -66,7 +68,7 @@ class HuffmanDeflateTest {
     byte[] data = b.toByteArray();
     assertTrue(data.length <= BLOCK, "one block");
     byte[] out = new byte[HuffmanDeflate.maxOutput(data.length)];
-    int n = HuffmanDeflate.encode(data, 0, data.length, true, out);
+    int n = new HuffmanDeflate().encode(data, 0, data.length, true, out);
     assertArrayEquals(data, ParallelDeflaterTest.inflate(Arrays.copyOf(out, n), data.length));
     assertTrue(n < data.length / 2, n + " bytes: still a variable-length code, not stored");
 
@@ -90,7 +92,7 @@ class HuffmanDeflateTest {
   void probabilityLikeFloatsComeOutAsSmallAsWithZlibsHuffmanOnlyCoding() {
     byte[] data = data("float32", 1 << 20, 5);
     byte[] out = new byte[HuffmanDeflate.maxOutput(data.length)];
-    int ours = HuffmanDeflate.encode(data, 0, data.length, true, out);
+    int ours = new HuffmanDeflate().encode(data, 0, data.length, true, out);
     Deflater zlib = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
     zlib.setStrategy(Deflater.HUFFMAN_ONLY);
     zlib.setInput(data);
