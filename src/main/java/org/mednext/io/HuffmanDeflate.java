@@ -49,8 +49,8 @@ final class HuffmanDeflate {
     int[] table = b.table;
     int end = offset + length;
     // the per-byte loops are here, not in methods called per block: a loop's method gets its optimised code at
-    // its next call or on a long enough run of the loop (OSR), so short loops in methods called per block would
-    // run slow code for the first tens of megabytes
+    // its next call or on a long enough run of the loop (OSR), and short loops in a method called per block ran
+    // slow code for the first 10 MB
     for (int from = offset; from < end; from += BLOCK) {
       int to = Math.min(end, from + BLOCK);
       boolean closing = last && to == end;
@@ -97,10 +97,7 @@ final class HuffmanDeflate {
     return w.flush();
   }
 
-  /**
-   * Little-endian. Not a byte-array VarHandle: a class data sharing archive (the launcher's) can leave those
-   * uncompiled, 30 times slower.
-   */
+  /** Little-endian. */
   private static void putInt(byte[] out, int position, int value) {
     out[position] = (byte) value;
     out[position + 1] = (byte) (value >>> 8);
@@ -171,9 +168,9 @@ final class HuffmanDeflate {
     }
 
     private void writeHeader(BitWriter w) {
-      w.bits(LITERALS - 257, 5);
-      w.bits(2 - 1, 5);
-      w.bits(codeLengthCount - 4, 4);
+      w.bits(LITERALS - 257, 5); // HLIT
+      w.bits(2 - 1, 5); // HDIST: two distance codes
+      w.bits(codeLengthCount - 4, 4); // HCLEN
       for (int i = 0; i < codeLengthCount; i++) w.bits(lengthLengths[LENGTH_ORDER[i]], 3);
       for (int i = 0; i < runs; i++) {
         int s = symbols[i];
