@@ -1,5 +1,6 @@
 package org.mednext.preprocess;
 
+import java.util.Arrays;
 import org.mednext.util.Half;
 import org.mednext.util.Parallel;
 
@@ -224,18 +225,32 @@ final class ResampleEngine {
         }
       }
     }
+    // each output value is 0.0 plus its terms in scipy's order (tap row by tap row, then along the row); summed a tap
+    // row at a time over the whole output row, which runs long inner loops instead of a few iterations per value
     double[] row = w.row;
-    for (int c = 0; c < row.length; c++) {
-      double t = 0.0;
-      for (int q = 0; q < rows; q++) {
-        double[] r = w.taps[q];
-        for (int z = 0; z < t2n; z++) {
-          double coeff = r[k2.index[c * t2n + z]];
-          if (weighted) coeff *= k2.weight[c * t2n + z];
-          t += coeff;
+    Arrays.fill(row, 0.0);
+    int[] index = k2.index;
+    double[] weight = k2.weight;
+    for (int q = 0; q < rows; q++) {
+      double[] r = w.taps[q];
+      if (weighted && t2n == 2) { // linear: the export's zoom
+        for (int c = 0, j = 0; c < row.length; c++, j += 2) {
+          double t = row[c];
+          t += r[index[j]] * weight[j];
+          t += r[index[j + 1]] * weight[j + 1];
+          row[c] = t;
+        }
+      } else {
+        for (int c = 0; c < row.length; c++) {
+          double t = row[c];
+          for (int z = 0; z < t2n; z++) {
+            double coeff = r[index[c * t2n + z]];
+            if (weighted) coeff *= weight[c * t2n + z];
+            t += coeff;
+          }
+          row[c] = t;
         }
       }
-      row[c] = t;
     }
   }
 
