@@ -1,6 +1,7 @@
 package org.mednext.preprocess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Map;
@@ -45,6 +46,28 @@ class HalfTest {
     // 1 + 2^-11 + 2^-40 rounds up from a double, but to 1.0 through float (a tie there)
     assertEquals(0x3c01, Half.fromDouble(1 + 0x1p-11 + 0x1p-40));
     assertEquals(0x3c00, Half.fromFloat((float) (1 + 0x1p-11 + 0x1p-40)));
+  }
+
+  @Test
+  void floatAndDoubleRoundingAgreeOnEveryFloat() {
+    // a float is exactly a double, so both conversions must give the same fp16; each has its own fast path for fp16's
+    // normal range, and this walks across its ends (2^-14, 65520) bit by bit and over all floats in coarse steps
+    int[] edges = {0x38800000, 0x477ff000, 0x47800000};
+    for (int sign : new int[] {0, 0x80000000}) {
+      for (int edge : edges) {
+        for (int bits = edge - 5000; bits <= edge + 5000; bits++) assertSameRounding(sign | bits);
+      }
+    }
+    for (long bits = 0; bits <= 0xffffffffL; bits += 4099) assertSameRounding((int) bits);
+  }
+
+  private static void assertSameRounding(int bits) {
+    float f = Float.intBitsToFloat(bits);
+    if (Float.isNaN(f)) { // widening may quiet a NaN and so change its payload: both must just be NaN
+      assertTrue(Float.isNaN(Half.toFloat(Half.fromFloat(f))) && Float.isNaN(Half.toFloat(Half.fromDouble(f))));
+      return;
+    }
+    assertEquals(Half.fromFloat(f), Half.fromDouble(f), () -> "float bits " + Integer.toHexString(bits));
   }
 
   @Test
