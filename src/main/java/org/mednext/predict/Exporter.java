@@ -83,10 +83,10 @@ final class Exporter {
         short label = (short) k;
         Parallel.forRanges(cropVoxels, threads, (from, to) -> {
           for (int i = from; i < to; i++) {
-            if (l[i] > max[i]) { // strict: the first maximum wins, as numpy's argmax
-              max[i] = l[i];
-              running[i] = label;
-            }
+            // strict: the first maximum wins, as numpy's argmax; selects, not a branch, which would be a coin toss
+            boolean greater = l[i] > max[i];
+            max[i] = greater ? l[i] : max[i];
+            running[i] = greater ? label : running[i];
           }
         });
       }

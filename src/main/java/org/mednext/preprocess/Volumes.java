@@ -47,17 +47,25 @@ final class Volumes {
     int chunks = (a.length + chunk - 1) / chunk;
     double[][] parts = new double[chunks][];
     Parallel.forEach(chunks, threads, k -> {
+      int from = k * chunk;
+      int end = Math.min(a.length, from + chunk);
+      // Math.min/max reductions run vectorised; they give NaN if the chunk holds one, and only then is it scanned again
       float lo = Float.POSITIVE_INFINITY;
       float hi = Float.NEGATIVE_INFINITY;
-      boolean any = false;
-      for (int i = k * chunk, end = Math.min(a.length, i + chunk); i < end; i++) {
-        float v = a[i];
-        if (v != v) continue;
-        any = true;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+      for (int i = from; i < end; i++) {
+        lo = Math.min(lo, a[i]);
+        hi = Math.max(hi, a[i]);
       }
-      parts[k] = any ? new double[] {lo, hi} : null;
+      if (lo != lo) {
+        lo = Float.POSITIVE_INFINITY;
+        hi = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < end; i++) {
+          float v = a[i];
+          if (v < lo) lo = v; // false for NaN
+          if (v > hi) hi = v;
+        }
+      }
+      parts[k] = lo <= hi ? new double[] {lo, hi} : null; // lo > hi: all NaN
     });
     return merge(parts);
   }
