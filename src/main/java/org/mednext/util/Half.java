@@ -44,29 +44,23 @@ public final class Half {
       // branch on the rounding: it is a coin toss per value, and mispredicting it made this the accumulator's cost.
       return (short) (sign | (abs - (112 << 23) + 0xfff + ((abs >>> 13) & 1)) >>> 13);
     }
-    int exp = (x >>> 23) & 0xff;
     int mant = x & 0x7fffff;
-    if (exp == 0xff) {
+    if (abs >= 0x7f800000) { // infinity or NaN
       if (mant == 0) return (short) (sign | 0x7c00);
       int payload = mant >>> 13; // numpy keeps the top payload bits; a payload that vanishes becomes 1
       return (short) (sign | 0x7c00 | (payload == 0 ? 1 : payload));
     }
-    int e = exp - 127 + 15; // rebias
-    if (e >= 0x1f) return (short) (sign | 0x7c00);
-    if (e <= 0) {
-      if (e < -10) return (short) sign; // rounds to zero (|f| < 2^-25, including ties at 2^-25 -> even 0)
-      // subnormal: shift the full significand (with its implicit 1) into place, round to nearest even
-      int m = mant | 0x800000;
-      int shift = 14 - e;
-      int result = m >>> shift;
-      int rest = m & ((1 << shift) - 1);
-      int halfway = 1 << (shift - 1);
-      if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++;
-      return (short) (sign | result);
-    }
-    int result = (e << 10) | (mant >>> 13);
-    int rest = mant & 0x1fff;
-    if (rest > 0x1000 || (rest == 0x1000 && (result & 1) != 0)) result++; // may carry into the exponent: correct
+    if (abs >= 0x47800000) return (short) (sign | 0x7c00); // 2^16 and above: infinity
+    // below 2^-14: an fp16 subnormal or zero
+    int e = (abs >>> 23) - 127 + 15; // rebiased exponent, <= 0
+    if (e < -10) return (short) sign; // rounds to zero (|f| < 2^-25, including ties at 2^-25 -> even 0)
+    // shift the full significand (with its implicit 1) into place, round to nearest even
+    int m = mant | 0x800000;
+    int shift = 14 - e;
+    int result = m >>> shift;
+    int rest = m & ((1 << shift) - 1);
+    int halfway = 1 << (shift - 1);
+    if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++;
     return (short) (sign | result);
   }
 
@@ -82,31 +76,23 @@ public final class Half {
     if (abs >= 0x3f10_0000_0000_0000L && abs < 0x40f0_0000_0000_0000L) { // fp16's normal range: as in fromFloat
       return (short) (sign | (int) ((abs - (1008L << 52) + ((1L << 41) - 1) + ((abs >>> 42) & 1)) >>> 42));
     }
-    int exp = (int) (x >>> 52) & 0x7ff;
     long mant = x & 0xF_FFFF_FFFF_FFFFL;
-    if (exp == 0x7ff) {
+    if (abs >= 0x7ff0_0000_0000_0000L) { // infinity or NaN
       if (mant == 0) return (short) (sign | 0x7c00);
       int payload = (int) (mant >>> 42); // numpy keeps the top payload bits; a payload that vanishes becomes 1
       return (short) (sign | 0x7c00 | (payload == 0 ? 1 : payload));
     }
-    int e = exp - 1023 + 15; // rebias
-    if (e >= 0x1f) return (short) (sign | 0x7c00);
-    if (e <= 0) {
-      // subnormal (units of 2^-24): value = m * 2^(e - 15 - 52) with the implicit bit; round half to even
-      if (e < -10 || exp == 0) return (short) sign; // below 2^-25 (double subnormals included): rounds to zero
-      long m = mant | (1L << 52);
-      int shift = 43 - e;
-      long result = m >>> shift;
-      long rest = m & ((1L << shift) - 1);
-      long halfway = 1L << (shift - 1);
-      if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++;
-      return (short) (sign | (int) result); // a carry to 1024 is exactly the smallest normal's bit pattern
-    }
-    int result = (e << 10) | (int) (mant >>> 42);
-    long rest = mant & ((1L << 42) - 1);
-    long halfway = 1L << 41;
-    if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++; // a carry into the exponent is correct
-    return (short) (sign | result);
+    if (abs >= 0x40f0_0000_0000_0000L) return (short) (sign | 0x7c00); // 2^16 and above: infinity
+    // below 2^-14, subnormal (units of 2^-24): value = m * 2^(e - 15 - 52) with the implicit bit; round half to even
+    int e = (int) (abs >>> 52) - 1023 + 15; // rebiased exponent, <= 0
+    if (e < -10) return (short) sign; // below 2^-25 (double subnormals included): rounds to zero
+    long m = mant | (1L << 52);
+    int shift = 43 - e;
+    long result = m >>> shift;
+    long rest = m & ((1L << shift) - 1);
+    long halfway = 1L << (shift - 1);
+    if (rest > halfway || (rest == halfway && (result & 1) != 0)) result++;
+    return (short) (sign | (int) result); // a carry to 1024 is exactly the smallest normal's bit pattern
   }
 
   /** Rounds a double once to the nearest fp16 value and returns it as a float. */
