@@ -74,15 +74,20 @@ final class Volumes {
   static double[] finiteRange(double[] a, int n) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    boolean any = false;
-    for (int i = 0; i < n; i++) {
-      double v = a[i];
-      if (v != v) continue;
-      any = true;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    for (int i = 0; i < n; i++) { // as in the float version: vectorised, scanned again only when NaN came out
+      lo = Math.min(lo, a[i]);
+      hi = Math.max(hi, a[i]);
     }
-    return any ? new double[] {lo, hi} : new double[] {Double.NaN, Double.NaN};
+    if (lo != lo) {
+      lo = Double.POSITIVE_INFINITY;
+      hi = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        double v = a[i];
+        if (v < lo) lo = v; // false for NaN
+        if (v > hi) hi = v;
+      }
+    }
+    return lo <= hi ? new double[] {lo, hi} : new double[] {Double.NaN, Double.NaN};
   }
 
   private static double[] merge(double[][] parts) {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link Volumes#finiteRange(float[], int)}: min and max over the values that are not NaN, for any thread count. */
+/** {@link Volumes#finiteRange}: min and max over the values that are not NaN, for any thread count. */
 class VolumesTest {
 
   @Test
@@ -24,6 +24,10 @@ class VolumesTest {
       assertArrayEquals(new double[] {-7, 9}, Volumes.finiteRange(a, threads));
       assertArrayEquals(new double[] {-7, 9}, Volumes.finiteRange(withNan, threads));
     }
+    double[] d = new double[withNan.length + 10]; // the double version reads a prefix
+    for (int i = 0; i < withNan.length; i++) d[i] = withNan[i];
+    Arrays.fill(d, withNan.length, d.length, 100);
+    assertArrayEquals(new double[] {-7, 9}, Volumes.finiteRange(d, withNan.length));
   }
 
   @Test
@@ -31,6 +35,7 @@ class VolumesTest {
     float[] nan = new float[100_000];
     Arrays.fill(nan, Float.NaN);
     assertArrayEquals(new double[] {Double.NaN, Double.NaN}, Volumes.finiteRange(nan, 2));
+    assertArrayEquals(new double[] {Double.NaN, Double.NaN}, Volumes.finiteRange(new double[] {Double.NaN, 5}, 1));
     float[] inf = {Float.NaN, Float.POSITIVE_INFINITY, 1f, Float.NaN};
     assertArrayEquals(new double[] {1, Double.POSITIVE_INFINITY}, Volumes.finiteRange(inf, 1));
     assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY},
