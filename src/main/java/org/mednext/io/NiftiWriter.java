@@ -2,9 +2,9 @@ package org.mednext.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
