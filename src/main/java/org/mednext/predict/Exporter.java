@@ -1,7 +1,5 @@
 package org.mednext.predict;
 
-import java.util.List;
-import java.util.stream.IntStream;
 import org.mednext.model.Labels;
 import org.mednext.preprocess.Cropping;
 import org.mednext.preprocess.PreprocessedCase;
@@ -18,7 +16,10 @@ import org.mednext.util.Parallel;
  * painted in {@code regions_class_order}; pasted into the uncropped grid; transposed back.
  *
  * <p>Without probabilities only one resampled class is held at a time, with a running maximum and argmax: memory
- * O(voxels), not O(classes x voxels) - the many-class export that makes nnU-Net slow and memory-hungry.
+ * O(voxels), not O(classes x voxels) - the many-class export that makes nnU-Net slow and memory-hungry. With them,
+ * every class's resampled logits are kept as fp16 (2 bytes a voxel and class, as nnU-Net has them before its
+ * softmax), and each class's probabilities are made only when they are written, where nnU-Net holds the float32
+ * probabilities of all classes.
  */
 final class Exporter {
 
@@ -43,32 +44,42 @@ final class Exporter {
    *     the accumulator's memory goes back as the export's grows
    */
   Result export(short[][] logits, PreprocessedCase c, boolean withProbabilities) {
-    int[] cropShape = c.shapeAfterCropping();
-    int cropVoxels = voxels(cropShape);
+    int cropVoxels = voxels(c.shapeAfterCropping());
+    int[] before = c.shapeBeforeCropping();
+    int[] back = Transposition.inverse(c.transposeForward());
     short[] seg;
-    float[][] probs = null;
+    Probabilities probabilities = null;
     if (withProbabilities) {
-      // the resampled logits become the probabilities in place: one class-sized array per class, not two
-      probs = new float[logits.length][];
+      // kept as fp16 logits on the cropped grid (the precision nnU-Net resamples them to); the probabilities are
+      // made from them class by class as they are written
+      short[][] cropped = new short[logits.length][];
+      float[] values = resampling == null ? null : new float[logits[0].length];
       for (int k = 0; k < logits.length; k++) {
-        probs[k] = resample(logits[k], c);
+        cropped[k] = resampling == null ? logits[k]
+            : Resampling.resampleIntoHalf(decode(logits[k], values), c.shape(), c.shapeAfterCropping(),
+                c.targetSpacing(), c.spacing(), resampling, threads, new short[cropVoxels]);
         logits[k] = null;
       }
       if (labels.hasRegions()) {
-        for (float[] p : probs) sigmoidInPlace(p);
-        seg = paintRegions(probs, cropVoxels);
+        probabilities = Probabilities.sigmoid(cropped, c.boundingBox(), before, back, threads);
+        seg = new short[cropVoxels];
+        float[] p = new float[cropVoxels];
+        for (int k = 0; k < cropped.length; k++) paintRegion(k, probabilities.cropped(k, p), seg);
       } else {
-        seg = softmaxInPlaceAndArgmax(probs);
+        float[] max = new float[cropVoxels];
+        float[] sum = new float[cropVoxels];
+        seg = Softmax.argmax(cropped, max, sum, threads);
+        probabilities = Probabilities.softmax(cropped, max, sum, c.boundingBox(), before, back, threads);
       }
     } else if (labels.hasRegions()) {
       seg = new short[cropVoxels];
-      List<Integer> order = labels.regionsClassOrder();
+      float[] values = new float[logits[0].length];
+      float[] scratch = resampling == null ? null : new float[cropVoxels];
       for (int k = 0; k < logits.length; k++) {
-        float[] p = resample(logits[k], c); // a fresh array
+        float[] p = resample(logits[k], c, values, scratch);
         logits[k] = null;
-        sigmoidInPlace(p);
-        short value = (short) (int) order.get(k);
-        for (int i = 0; i < cropVoxels; i++) if (p[i] > 0.5f) seg[i] = value;
+        for (int i = 0; i < p.length; i++) p[i] = sigmoid(p[i]);
+        paintRegion(k, p, seg);
       }
     } else {
       short[] running = new short[cropVoxels];
@@ -92,18 +103,9 @@ final class Exporter {
       }
       seg = running;
     }
-    int[] before = c.shapeBeforeCropping();
-    int[] back = Transposition.inverse(c.transposeForward());
     short[] full = Cropping.uncrop(seg, c.boundingBox(), before, threads);
     short[] original = Transposition.apply(full, before, back, threads);
-    int[] shape = Transposition.shape(before, back);
-    Probabilities p = probs == null ? null
-        : new Probabilities(probs, c.boundingBox(), before, back, labels.hasRegions(), threads);
-    return new Result(original, shape, p);
-  }
-
-  private float[] resample(short[] logits, PreprocessedCase c) {
-    return resample(logits, c, null, null);
+    return new Result(original, Transposition.shape(before, back), probabilities);
   }
 
   /**
@@ -111,68 +113,33 @@ final class Exporter {
    * grid) when there is nothing to resample, else in {@code out}; null buffers are allocated.
    */
   private float[] resample(short[] logits, PreprocessedCase c, float[] values, float[] out) {
+    float[] v = decode(logits, values);
+    if (resampling == null) return v;
+    return Resampling.resampleInto(v, c.shape(), c.shapeAfterCropping(), c.targetSpacing(), c.spacing(), resampling,
+        threads, out != null ? out : new float[voxels(c.shapeAfterCropping())]);
+  }
+
+  /** fp16 logits as floats, into {@code values} (allocated when null). */
+  private float[] decode(short[] logits, float[] values) {
     float[] v = values != null ? values : new float[logits.length];
     Parallel.forRanges(v.length, threads, (from, to) -> {
       for (int i = from; i < to; i++) v[i] = Half.toFloat(logits[i]);
     });
-    if (resampling == null) return v;
-    return Resampling.resampleInto(v, c.shape(), c.shapeAfterCropping(), c.targetSpacing(), c.spacing(), resampling,
-        threads, out != null ? out : new float[voxels(c.shapeAfterCropping())]);
+    return v;
   }
 
   private static int voxels(int[] shape) {
     return Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
   }
 
-  /**
-   * Softmax over classes in float32, per voxel (max-subtracted, as torch), written over the logits; returns the
-   * argmax of the probabilities as stored (first maximum wins, as numpy's), so that rounding ties are broken as
-   * nnU-Net's argmax of its probabilities breaks them.
-   */
-  private short[] softmaxInPlaceAndArgmax(float[][] v) {
-    int k = v.length;
-    int n = v[0].length;
-    short[] seg = new short[n];
-    IntStream.range(0, threads).parallel().forEach(t -> {
-      int from = (int) ((long) n * t / threads);
-      int to = (int) ((long) n * (t + 1) / threads);
-      float[] e = new float[k];
-      for (int i = from; i < to; i++) {
-        float max = v[0][i];
-        for (int j = 1; j < k; j++) max = Math.max(max, v[j][i]);
-        float sum = 0;
-        for (int j = 0; j < k; j++) {
-          e[j] = (float) Math.exp(v[j][i] - max);
-          sum += e[j];
-        }
-        float best = e[0] / sum;
-        int arg = 0;
-        v[0][i] = best;
-        for (int j = 1; j < k; j++) {
-          float p = e[j] / sum;
-          v[j][i] = p;
-          if (p > best) {
-            best = p;
-            arg = j;
-          }
-        }
-        seg[i] = (short) arg;
-      }
-    });
-    return seg;
+  /** nnU-Net's region nonlinearity, in double and rounded to float. */
+  static float sigmoid(float logit) {
+    return (float) (1 / (1 + Math.exp(-(double) logit)));
   }
 
-  private static void sigmoidInPlace(float[] l) {
-    for (int i = 0; i < l.length; i++) l[i] = (float) (1 / (1 + Math.exp(-(double) l[i])));
-  }
-
-  private short[] paintRegions(float[][] p, int n) {
-    short[] seg = new short[n];
-    List<Integer> order = labels.regionsClassOrder();
-    for (int k = 0; k < p.length; k++) {
-      short value = (short) (int) order.get(k);
-      for (int i = 0; i < n; i++) if (p[k][i] > 0.5f) seg[i] = value;
-    }
-    return seg;
+  /** Region {@code k}'s label where its probability exceeds 0.5; later regions of regions_class_order win. */
+  private void paintRegion(int k, float[] p, short[] seg) {
+    short value = (short) (int) labels.regionsClassOrder().get(k);
+    for (int i = 0; i < seg.length; i++) if (p[i] > 0.5f) seg[i] = value;
   }
 }

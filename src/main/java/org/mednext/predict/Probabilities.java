@@ -7,41 +7,60 @@ import org.mednext.preprocess.BoundingBox;
 import org.mednext.preprocess.Cropping;
 import org.mednext.preprocess.Transposition;
 import org.mednext.util.Checks;
+import org.mednext.util.Half;
+import org.mednext.util.Parallel;
 
 /**
  * Class probabilities of a prediction on the input's grid (nnU-Net's npz layout: classes first, then the input's
- * (z, y, x)). Held as the export made them, inside the crop box and in the network's axis order; each class's map
- * on the input grid is made on request. So the full-size maps of all classes, the largest arrays of a many-class
- * prediction, are never held at once: a writer takes them one after the other.
+ * (z, y, x)). Held as the export left them: each class's fp16 logits inside the crop box, in the network's axis
+ * order, with the softmax's per-voxel maximum and sum ({@link Softmax}); each class's map is computed, pasted and
+ * transposed on request. So neither the float maps of all classes nor their full-size versions, the largest arrays
+ * of a many-class prediction, are ever held at once: a writer takes the classes one after the other.
  */
 public final class Probabilities {
 
-  private final float[][] cropped;
+  private final short[][] logits;
+  private final float[] max;
+  private final float[] sum;
   private final BoundingBox box;
   private final int[] shapeBeforeCropping;
   private final int[] backward;
   private final int[] shape;
-  private final boolean regions;
   private final int threads;
 
-  /**
-   * @param cropped per class, on the cropped grid in the network's axis order (kept, not copied)
-   * @param regions region (sigmoid) model: nothing outside the crop box; else background is certain there
-   */
-  Probabilities(float[][] cropped, BoundingBox box, int[] shapeBeforeCropping, int[] backward, boolean regions,
-      int threads) {
-    this.cropped = cropped;
+  private Probabilities(short[][] logits, float[] max, float[] sum, BoundingBox box, int[] shapeBeforeCropping,
+      int[] backward, int threads) {
+    this.logits = logits;
+    this.max = max;
+    this.sum = sum;
     this.box = box;
     this.shapeBeforeCropping = shapeBeforeCropping.clone();
     this.backward = backward.clone();
     this.shape = Transposition.shape(shapeBeforeCropping, backward);
-    this.regions = regions;
     this.threads = threads;
+  }
+
+  /**
+   * Softmax probabilities; background is certain outside the crop box.
+   *
+   * @param logits per class, fp16 bits on the cropped grid in the network's axis order (kept, not copied)
+   * @param max what {@link Softmax#argmax} left for these logits
+   * @param sum likewise
+   */
+  static Probabilities softmax(short[][] logits, float[] max, float[] sum, BoundingBox box, int[] shapeBeforeCropping,
+      int[] backward, int threads) {
+    return new Probabilities(logits, max, sum, box, shapeBeforeCropping, backward, threads);
+  }
+
+  /** Region (sigmoid) probabilities, each class on its own; nothing outside the crop box. */
+  static Probabilities sigmoid(short[][] logits, BoundingBox box, int[] shapeBeforeCropping, int[] backward,
+      int threads) {
+    return new Probabilities(logits, null, null, box, shapeBeforeCropping, backward, threads);
   }
 
   /** Number of classes (segmentation heads). */
   public int classes() {
-    return cropped.length;
+    return logits.length;
   }
 
   /** (z, y, x) of the input. */
@@ -51,36 +70,38 @@ public final class Probabilities {
 
   /** Class {@code k}'s probabilities on the input grid, (z, y, x) C order: a new array on every call. */
   public float[] get(int k) {
-    Checks.argument(k >= 0 && k < cropped.length, "class %d of %d", k, cropped.length);
-    float[] full = Cropping.uncrop(cropped[k], box, shapeBeforeCropping, fill(k), threads);
+    Checks.argument(k >= 0 && k < logits.length, "class %d of %d", k, logits.length);
+    float[] cropped = cropped(k, new float[logits[k].length]);
+    float[] full = Cropping.uncrop(cropped, box, shapeBeforeCropping, fill(k), threads);
     return Transposition.apply(full, shapeBeforeCropping, backward, threads);
   }
 
   /**
    * The classes' maps in order, for one reader that takes each before asking for the next (a writer): each is made
-   * when the iteration reaches it, into two buffers shared by all classes (or it is the held map itself, when
-   * there is nothing to paste or transpose), so it is valid only until the next one is asked for and must not be
-   * changed. A many-class map leaves no class-sized garbage behind this way, which a collector may not return
-   * before the next class.
+   * when the iteration reaches it, into buffers shared by all classes, so it is valid only until the next one is
+   * asked for and must not be changed. A many-class map leaves no class-sized garbage behind this way, which a
+   * collector may not return before the next class.
    */
   public Iterable<float[]> maps() {
     boolean whole = Arrays.equals(box.shape(), shapeBeforeCropping);
     boolean ordered = Transposition.isIdentity(backward);
     return () -> new Iterator<>() {
       private int next;
+      private float[] cropped;
       private float[] pasted;
       private float[] transposed;
 
       @Override
       public boolean hasNext() {
-        return next < cropped.length;
+        return next < logits.length;
       }
 
       @Override
       public float[] next() {
         if (!hasNext()) throw new NoSuchElementException();
         int k = next++;
-        float[] map = cropped[k];
+        if (cropped == null) cropped = new float[logits[k].length];
+        float[] map = cropped(k, cropped);
         if (!whole) {
           if (pasted == null) pasted = new float[Math.multiplyExact(shape[0], Math.multiplyExact(shape[1], shape[2]))];
           map = Cropping.uncropInto(map, box, shapeBeforeCropping, fill(k), pasted, threads);
@@ -94,8 +115,21 @@ public final class Probabilities {
     };
   }
 
+  /** Class {@code k}'s probabilities inside the crop box, in the network's axis order, into {@code out}. */
+  float[] cropped(int k, float[] out) {
+    if (max != null) {
+      Softmax.probabilities(logits[k], max, sum, out, threads);
+    } else {
+      short[] l = logits[k];
+      Parallel.forRanges(l.length, threads, (from, to) -> {
+        for (int i = from; i < to; i++) out[i] = Exporter.sigmoid(Half.toFloat(l[i]));
+      });
+    }
+    return out;
+  }
+
   /** Outside the crop box: background certain for softmax models, nothing for region models. */
   private float fill(int k) {
-    return k == 0 && !regions ? 1f : 0f;
+    return k == 0 && max != null ? 1f : 0f;
   }
 }

@@ -51,6 +51,12 @@ final class ResampleEngine {
     };
   }
 
+  static Target toHalfBits(short[] out) {
+    return (src, srcOff, n, dstOff, dstStride) -> {
+      for (int i = 0; i < n; i++) out[dstOff + i * dstStride] = Half.fromDouble(src[srcOff + i]);
+    };
+  }
+
   static Target toDouble(double[] out) {
     return (src, srcOff, n, dstOff, dstStride) -> {
       for (int i = 0; i < n; i++) out[dstOff + i * dstStride] = src[srcOff + i];

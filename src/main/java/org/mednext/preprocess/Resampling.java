@@ -3,6 +3,7 @@ package org.mednext.preprocess;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import org.mednext.util.Checks;
+import org.mednext.util.Half;
 import org.mednext.util.Parallel;
 
 /**
@@ -120,6 +121,30 @@ public final class Resampling {
     ResampleEngine.Target target = options.precision() == ResamplingOptions.Precision.FLOAT16
         ? ResampleEngine.toHalf(out) : ResampleEngine.toFloat(out);
     ResampleEngine.run(channel, shape, newShape, options.order(), axis.orElse(-1), options.orderZ(), target, threads);
+    return out;
+  }
+
+  /**
+   * {@link #resampleInto} for fp16 results ({@code options.precision()} must be FLOAT16), kept as their bits: half the
+   * memory of floats for the same values (the many-class logits of an export with probabilities). When the shapes
+   * are equal, {@code out} receives the channel's values, which must be fp16 values already.
+   *
+   * @return {@code out}
+   */
+  public static short[] resampleIntoHalf(float[] channel, int[] shape, int[] newShape, double[] currentSpacing,
+      double[] newSpacing, ResamplingOptions options, int threads, short[] out) {
+    OptionalInt axis = checkArguments(channel, shape, newShape, currentSpacing, newSpacing, options, threads);
+    Checks.argument(options.precision() == ResamplingOptions.Precision.FLOAT16, "fp16 output needs FLOAT16 precision");
+    Checks.argument(out.length == Volumes.size(newShape), "output has %d values, shape %s needs %d", out.length,
+        Arrays.toString(newShape), Volumes.size(newShape));
+    if (Arrays.equals(shape, newShape)) {
+      Parallel.forRanges(channel.length, threads, (from, to) -> {
+        for (int i = from; i < to; i++) out[i] = Half.fromFloat(channel[i]);
+      });
+      return out;
+    }
+    ResampleEngine.run(channel, shape, newShape, options.order(), axis.orElse(-1), options.orderZ(),
+        ResampleEngine.toHalfBits(out), threads);
     return out;
   }
 

@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.mednext.preprocess.BoundingBox;
+import org.mednext.util.Half;
 
-/** {@link Probabilities}: each class's map pasted into the uncropped grid, filled outside the box, transposed back. */
+/**
+ * {@link Probabilities}: each class's map made from the kept fp16 logits (softmax or sigmoid), pasted into the
+ * uncropped grid, filled outside the box, transposed back.
+ */
 class ProbabilitiesTest {
 
   /** Network-order grid (a, b, c) = (2, 3, 4); crop box [1, 2) x [1, 3) x [0, 3); back to the input by (1, 2, 0). */
@@ -19,12 +23,19 @@ class ProbabilitiesTest {
 
   @Test
   void eachClassIsPastedFilledAndTransposedAsTheInputIsOrdered() {
-    float[][] cropped = {values(0), values(100)};
-    Probabilities p = new Probabilities(cropped, BOX, BEFORE, BACKWARD, false, 2);
+    short[][] logits = {logits(0), logits(-2)};
+    Probabilities p = softmax(logits, BOX, BEFORE, BACKWARD, 2);
     assertEquals(2, p.classes());
     assertArrayEquals(new int[] {3, 4, 2}, p.shape());
-    assertArrayEquals(expected(cropped[0], 1f), p.get(0), "background: certain outside the box");
-    assertArrayEquals(expected(cropped[1], 0f), p.get(1));
+    float[] background = p.cropped(0, new float[6]);
+    float[] other = p.cropped(1, new float[6]);
+    for (int i = 0; i < 6; i++) {
+      double e = Math.exp(Half.toFloat(logits[1][i]) - Half.toFloat(logits[0][i]));
+      assertEquals(1 / (1 + e), background[i], 1e-7);
+      assertEquals(e / (1 + e), other[i], 1e-7);
+    }
+    assertArrayEquals(expected(background, 1f), p.get(0), "background: certain outside the box");
+    assertArrayEquals(expected(other, 0f), p.get(1));
     for (int pass = 0; pass < 2; pass++) { // twice: the maps are made again, not used up
       int k = 0;
       for (float[] map : p.maps()) assertArrayEquals(p.get(k++), map, "class " + (k - 1));
@@ -33,27 +44,41 @@ class ProbabilitiesTest {
   }
 
   @Test
-  void mapsThatNeedNeitherPasteNorTransposeAreTheHeldOnes() {
-    float[][] cropped = {values(0), values(6)};
-    Probabilities p = new Probabilities(cropped, BoundingBox.of(new int[3], new int[] {1, 2, 3}),
-        new int[] {1, 2, 3}, new int[] {0, 1, 2}, false, 1);
+  void mapsThatNeedNeitherPasteNorTransposeAreMadeIntoOneBuffer() {
+    short[][] logits = {logits(0), logits(1), logits(3)};
+    Probabilities p = softmax(logits, BoundingBox.of(new int[3], new int[] {1, 2, 3}), new int[] {1, 2, 3},
+        new int[] {0, 1, 2}, 1);
+    float[] first = null;
     int k = 0;
-    for (float[] map : p.maps()) assertSame(cropped[k++], map);
-    assertArrayEquals(cropped[1], p.get(1));
-    assertNotSame(cropped[1], p.get(1), "get gives a copy");
+    for (float[] map : p.maps()) {
+      assertArrayEquals(p.get(k++), map);
+      if (first == null) first = map;
+      assertSame(first, map, "one buffer for all classes");
+    }
+    assertNotSame(p.get(1), p.get(1), "get gives a new array");
   }
 
   @Test
-  void regionModelsHaveNothingOutsideTheBox() {
-    float[][] cropped = {values(0)};
-    Probabilities p = new Probabilities(cropped, BOX, BEFORE, BACKWARD, true, 1);
-    assertArrayEquals(expected(cropped[0], 0f), p.get(0));
+  void regionModelsHaveSigmoidsInsideTheBoxAndNothingOutside() {
+    short[][] logits = {logits(-3)};
+    Probabilities p = Probabilities.sigmoid(logits, BOX, BEFORE, BACKWARD, 1);
+    float[] inside = new float[6];
+    for (int i = 0; i < 6; i++) inside[i] = (float) (1 / (1 + Math.exp(-Half.toFloat(logits[0][i]))));
+    assertArrayEquals(expected(inside, 0f), p.get(0));
   }
 
-  /** The 6 voxels of the box, (a, b, c) C order. */
-  private static float[] values(int offset) {
-    float[] v = new float[6];
-    for (int i = 0; i < v.length; i++) v[i] = offset + i + 1;
+  private static Probabilities softmax(short[][] logits, BoundingBox box, int[] before, int[] backward, int threads) {
+    int n = logits[0].length;
+    float[] max = new float[n];
+    float[] sum = new float[n];
+    Softmax.argmax(logits, max, sum, threads);
+    return Probabilities.softmax(logits, max, sum, box, before, backward, threads);
+  }
+
+  /** The 6 voxels of the box, (a, b, c) C order, as fp16. */
+  private static short[] logits(int offset) {
+    short[] v = new short[6];
+    for (int i = 0; i < v.length; i++) v[i] = Half.fromFloat((offset + i) * 0.75f);
     return v;
   }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mednext.preprocess.NpyTestFiles.Array;
 import org.mednext.preprocess.ResamplingOptions.Precision;
 import org.mednext.preprocess.ResamplingOptions.SeparateZ;
+import org.mednext.util.Half;
 
 /**
  * {@link Resampling} against scipy: {@code resampling.npz} from tools/fixtures/make_resampling_fixtures.py
@@ -115,6 +116,29 @@ class ResamplingTest {
       float[] actual = Resampling.resample(in.floats(), in.shape(), ref.get(c + "_out").shape(),
           Arrays.copyOfRange(args, 4, 7), Arrays.copyOfRange(args, 7, 10), options(args), 2);
       assertArrayEquals(expected, actual, c);
+    }
+  }
+
+  /** The export with probabilities keeps every class's resampled logits as fp16 bits. */
+  @Test
+  void logitsResampledToFloat16BitsAreTheReferenceValues() {
+    for (String c : cases("h")) {
+      Array in = ref.get(c + "_in");
+      float[] expected = ref.get(c + "_out").floats();
+      double[] args = ref.get(c + "_args").doubles();
+      double[] cur = Arrays.copyOfRange(args, 4, 7);
+      short[] bits = new short[expected.length];
+      Arrays.fill(bits, (short) 0x7e00); // NaN: a dirty array must not leak into the result
+      assertSame(bits, Resampling.resampleIntoHalf(in.floats(), in.shape(), ref.get(c + "_out").shape(), cur,
+          Arrays.copyOfRange(args, 7, 10), options(args), 2, bits));
+      float[] actual = new float[bits.length];
+      for (int i = 0; i < bits.length; i++) actual[i] = Half.toFloat(bits[i]);
+      assertArrayEquals(expected, actual, c);
+      float[] halves = in.floats().clone();
+      for (int i = 0; i < halves.length; i++) halves[i] = Half.round(halves[i]);
+      short[] copy = Resampling.resampleIntoHalf(halves, in.shape(), in.shape(), cur, cur, options(args), 1,
+          new short[halves.length]);
+      for (int i = 0; i < halves.length; i++) assertEquals(halves[i], Half.toFloat(copy[i]), c + ": equal shapes");
     }
   }
 
