@@ -12,14 +12,19 @@ import org.mednext.util.Parallel;
  * With 30 classes of a 512x512x200 CT that is 3.1 GB of fp16 logits and two float volumes instead of 6.3 GB of
  * float maps (and the first touch of that much fresh memory, which costs seconds).
  *
- * <p>Voxels go in blocks, class by class, through short loops that index all their arrays alike, the form
- * HotSpot's C2 turns into vector instructions; the exponential is a float polynomial ({@link #exp}) for the same
- * reason.
+ * <p>Large calls go in blocks of voxels, class by class, through short loops that index all their arrays alike, the
+ * form HotSpot's C2 turns into vector instructions; the exponential is a float polynomial ({@link #exp}) for the same
+ * reason. Until the JIT has compiled those loops they run slowly (a cold call on 4 x 1.4M values took 0.2-0.25 s,
+ * 0.02 s compiled), so a small call goes voxel by voxel in scalar code (0.1 s cold); both forms do the same float operations in the same order, so their
+ * results are the same bits.
  */
 final class Softmax {
 
   /** Voxels per block: a block of every class (30 x 4 KB) stays in the L2 cache between the passes. */
   static final int BLOCK = 1024;
+
+  /** Values (voxels x classes) from which a call goes in vectorised blocks. */
+  static final long BLOCKED_FROM = 1L << 25;
 
   private Softmax() {}
 
@@ -31,31 +36,79 @@ final class Softmax {
    * @param threads worker threads; the result does not depend on it
    */
   static short[] argmax(short[][] logits, float[] max, float[] sum, int threads) {
+    return argmax(logits, max, sum, threads, (long) logits.length * max.length >= BLOCKED_FROM);
+  }
+
+  /** @param blocked in vectorised blocks, else voxel by voxel: the same bits */
+  static short[] argmax(short[][] logits, float[] max, float[] sum, int threads, boolean blocked) {
     int n = max.length;
     for (short[] c : logits) {
       if (c.length != n) throw new IllegalArgumentException("classes of different lengths: " + c.length + " vs " + n);
     }
     if (sum.length != n) throw new IllegalArgumentException("sum has " + sum.length + " values, not " + n);
     short[] seg = new short[n];
-    Parallel.forRanges(n, threads, BLOCK,
-        (from, to) -> new Block(logits.length).statistics(logits, max, sum, seg, from, to));
+    Parallel.forRanges(n, threads, BLOCK, (from, to) -> {
+      if (blocked) {
+        new Block(logits.length).statistics(logits, max, sum, seg, from, to);
+      } else {
+        statistics(logits, max, sum, seg, from, to);
+      }
+    });
     return seg;
   }
 
   /** One class's probabilities into {@code out}, from its fp16 logits and what {@link #argmax} kept. */
   static void probabilities(short[] logits, float[] max, float[] sum, float[] out, int threads) {
+    probabilities(logits, max, sum, out, threads, max.length >= BLOCKED_FROM);
+  }
+
+  /** @param blocked in vectorised blocks, else voxel by voxel: the same bits */
+  static void probabilities(short[] logits, float[] max, float[] sum, float[] out, int threads, boolean blocked) {
     int n = max.length;
     if (logits.length != n || sum.length != n || out.length != n) {
       throw new IllegalArgumentException("lengths differ: " + logits.length + ", " + n + ", " + sum.length + ", "
           + out.length);
     }
-    Parallel.forRanges(n, threads, BLOCK, (from, to) -> new Block(1).probabilities(logits, max, sum, out, from, to));
+    Parallel.forRanges(n, threads, BLOCK, (from, to) -> {
+      if (blocked) {
+        new Block(1).probabilities(logits, max, sum, out, from, to);
+      } else {
+        for (int i = from; i < to; i++) out[i] = exp(Half.toFloat(logits[i]) - max[i]) / sum[i];
+      }
+    });
+  }
+
+  /** {@link Block#statistics} voxel by voxel. */
+  private static void statistics(short[][] logits, float[] maxOut, float[] sumOut, short[] seg, int from, int to) {
+    int k = logits.length;
+    float[] x = new float[k];
+    for (int i = from; i < to; i++) {
+      for (int j = 0; j < k; j++) x[j] = Half.toFloat(logits[j][i]);
+      float max = x[0];
+      for (int j = 1; j < k; j++) max = Math.max(max, x[j]);
+      float sum = 0;
+      for (int j = 0; j < k; j++) {
+        x[j] = exp(x[j] - max);
+        sum += x[j];
+      }
+      float best = x[0] / sum;
+      int arg = 0;
+      for (int j = 1; j < k; j++) {
+        float p = x[j] / sum;
+        if (p > best) {
+          best = p;
+          arg = j;
+        }
+      }
+      maxOut[i] = max;
+      sumOut[i] = sum;
+      seg[i] = (short) arg;
+    }
   }
 
   /**
    * One range's scratch rows; every loop indexes them alike, so that C2 vectorises it. A range's blocks run in one
-   * call, so that the JIT compiles the loops while they run (one method per pass and block waited for hundreds of
-   * calls and was slower in a small case). Cold, the first ~0.1 s of a softmax still run before its compiled code.
+   * call, so that the JIT compiles the loops while they run (a method per block waits for hundreds of calls).
    */
   private static final class Block {
     final float[][] x;
@@ -147,24 +200,42 @@ final class Softmax {
   static void exp(float[] x, float[] t, int m) {
     for (int i = 0; i < m; i++) {
       float v = Math.max(x[i], -104f); // e^-104 rounds to 0 in float; it also bounds n for the scaling
-      float s = v * LOG2_E + SHIFT;
-      float n = s - SHIFT;
-      float r = v - n * LN2_HIGH;
-      r = r - n * LN2_LOW;
-      float q = 1f / 40320;
-      q = q * r + 1f / 5040;
-      q = q * r + 1f / 720;
-      q = q * r + 1f / 120;
-      q = q * r + 1f / 24;
-      q = q * r + 1f / 6;
-      q = q * r + 0.5f;
-      x[i] = (q * (r * r) + r) + 1f;
+      float s = shifted(v);
+      x[i] = polynomial(v, s);
       t[i] = s;
     }
-    for (int i = 0; i < m; i++) {
-      // s's low mantissa bits hold n in two's complement; the shift moves n + 191 into the exponent field and drops
-      // the rest
-      x[i] = x[i] * Float.intBitsToFloat((Float.floatToRawIntBits(t[i]) + 191) << 23) * 0x1p-64f;
-    }
+    for (int i = 0; i < m; i++) x[i] = scaled(x[i], t[i]);
+  }
+
+  /** {@link #exp(float[], float[], int)} of one value: the same operations. */
+  static float exp(float x) {
+    float v = Math.max(x, -104f);
+    float s = shifted(v);
+    return scaled(polynomial(v, s), s);
+  }
+
+  /** n + 1.5 2^23, n the integer nearest to v log2(e) in float. */
+  private static float shifted(float v) {
+    return v * LOG2_E + SHIFT;
+  }
+
+  /** e^r for r = v - n ln 2. */
+  private static float polynomial(float v, float shifted) {
+    float n = shifted - SHIFT;
+    float r = v - n * LN2_HIGH;
+    r = r - n * LN2_LOW;
+    float q = 1f / 40320;
+    q = q * r + 1f / 5040;
+    q = q * r + 1f / 720;
+    q = q * r + 1f / 120;
+    q = q * r + 1f / 24;
+    q = q * r + 1f / 6;
+    q = q * r + 0.5f;
+    return (q * (r * r) + r) + 1f;
+  }
+
+  /** p 2^n: the shifted value's low mantissa bits hold n; the shift moves n + 191 into the exponent field. */
+  private static float scaled(float p, float shifted) {
+    return p * Float.intBitsToFloat((Float.floatToRawIntBits(shifted) + 191) << 23) * 0x1p-64f;
   }
 }
