@@ -17,23 +17,30 @@ import org.mednext.util.Parallel;
  *
  * <p>Without probabilities only one resampled class is held at a time, with a running maximum and argmax: memory
  * O(voxels), not O(classes x voxels) - the many-class export that makes nnU-Net slow and memory-hungry. With them,
- * every class's resampled logits are kept as fp16 (2 bytes a voxel and class, as nnU-Net has them before its
- * softmax), and each class's probabilities are made only when they are written, where nnU-Net holds the float32
- * probabilities of all classes.
+ * a large export keeps every class's resampled logits as fp16 (2 bytes a voxel and class, as nnU-Net has them before
+ * its softmax) and makes each class's probabilities only when they are written, where nnU-Net holds the float32
+ * probabilities of all classes; a small one holds the float maps (see {@link Softmax}: the same values).
  */
 final class Exporter {
 
   private final Labels labels;
   private final ResamplingOptions resampling;
   private final int threads;
+  private final long fp16From;
 
   /**
    * @param resampling the plans' {@code resampling_fn_probabilities} settings, or null for no resampling
    */
   Exporter(Labels labels, ResamplingOptions resampling, int threads) {
+    this(labels, resampling, threads, Softmax.BLOCKED_FROM);
+  }
+
+  /** @param fp16From values (voxels x classes) from which probabilities are kept as fp16 logits */
+  Exporter(Labels labels, ResamplingOptions resampling, int threads, long fp16From) {
     this.labels = labels;
     this.resampling = resampling == null ? null : resampling.withPrecision(ResamplingOptions.Precision.FLOAT16);
     this.threads = threads;
+    this.fp16From = fp16From;
   }
 
   /** The result in nnU-Net's original axis order (z, y, x of the file). */
@@ -49,7 +56,17 @@ final class Exporter {
     int[] back = Transposition.inverse(c.transposeForward());
     short[] seg;
     Probabilities probabilities = null;
-    if (withProbabilities) {
+    if (withProbabilities && !labels.hasRegions() && (long) logits.length * cropVoxels < fp16From) {
+      // small: the resampled logits become the probabilities in place
+      float[][] maps = new float[logits.length][];
+      float[] values = resampling == null ? null : new float[logits[0].length];
+      for (int k = 0; k < logits.length; k++) {
+        maps[k] = resample(logits[k], c, values, null); // a new array: values is only the network-grid buffer
+        logits[k] = null;
+      }
+      seg = Softmax.inPlace(maps, threads);
+      probabilities = Probabilities.softmax(maps, c.boundingBox(), before, back, threads);
+    } else if (withProbabilities) {
       // kept as fp16 logits on the cropped grid (the precision nnU-Net resamples them to); the probabilities are
       // made from them class by class as they are written
       short[][] cropped = new short[logits.length][];

@@ -5,25 +5,30 @@ import org.mednext.util.Half;
 import org.mednext.util.Parallel;
 
 /**
- * Softmax over classes in float32 from fp16 logits, per voxel, as torch's softmax over the class axis in nnU-Net's
- * export (maximum subtracted, exponentials summed in class order, each divided by the sum), and numpy's argmax of
- * the probabilities (the first maximum wins). The probabilities are not stored: {@link #argmax} keeps each voxel's
- * maximum and sum, from which {@link #probabilities} makes one class's map, bit for bit the values the argmax saw.
- * With 30 classes of a 512x512x200 CT that is 3.1 GB of fp16 logits and two float volumes instead of 6.3 GB of
- * float maps (and the first touch of that much fresh memory, which costs seconds).
+ * Softmax over classes in float32, per voxel, as torch's softmax over the class axis in nnU-Net's export (maximum
+ * subtracted, exponentials summed in class order, each divided by the sum), and numpy's argmax of the probabilities
+ * (the first maximum wins). Two forms with the same float operations in the same order, so the same bits:
  *
- * <p>Large calls go in blocks of voxels, class by class, through short loops that index all their arrays alike, the
- * form HotSpot's C2 turns into vector instructions; the exponential is a float polynomial ({@link #exp}) for the same
- * reason. Until the JIT has compiled those loops they run slowly (a cold call on 4 x 1.4M values took 0.2-0.25 s,
- * 0.02 s compiled), so a small call goes voxel by voxel in scalar code (0.1 s cold); both forms do the same float operations in the same order, so their
- * results are the same bits.
+ * <ul>
+ *   <li>{@link #inPlace}: float maps replaced by their probabilities, voxel by voxel in scalar code - for exports
+ *       small enough to hold every class's map;
+ *   <li>{@link #argmax} and {@link #probabilities}: from fp16 logits, keeping only each voxel's maximum and sum, from
+ *       which one class's map is made when it is written. With 30 classes of a 512x512x200 CT that is 3.1 GB of fp16
+ *       logits and two float volumes instead of 6.3 GB of float maps (and the first touch of that much fresh memory,
+ *       which costs seconds). The voxels go in blocks, class by class, through short loops that index all their
+ *       arrays alike, the form HotSpot's C2 turns into vector instructions.
+ * </ul>
+ *
+ * The exponential is a float polynomial ({@link #exp}), which C2 can vectorise. The blocks run slowly until the JIT
+ * has compiled them (a cold call on 4 x 1.4M values took 0.2-0.25 s, 0.02 s compiled), hence the scalar form for
+ * small exports.
  */
 final class Softmax {
 
   /** Voxels per block: a block of every class (30 x 4 KB) stays in the L2 cache between the passes. */
   static final int BLOCK = 1024;
 
-  /** Values (voxels x classes) from which a call goes in vectorised blocks. */
+  /** Values (voxels x classes) from which an export keeps fp16 logits and goes in blocks. */
   static final long BLOCKED_FROM = 1L << 25;
 
   private Softmax() {}
@@ -36,74 +41,64 @@ final class Softmax {
    * @param threads worker threads; the result does not depend on it
    */
   static short[] argmax(short[][] logits, float[] max, float[] sum, int threads) {
-    return argmax(logits, max, sum, threads, (long) logits.length * max.length >= BLOCKED_FROM);
-  }
-
-  /** @param blocked in vectorised blocks, else voxel by voxel: the same bits */
-  static short[] argmax(short[][] logits, float[] max, float[] sum, int threads, boolean blocked) {
     int n = max.length;
     for (short[] c : logits) {
       if (c.length != n) throw new IllegalArgumentException("classes of different lengths: " + c.length + " vs " + n);
     }
     if (sum.length != n) throw new IllegalArgumentException("sum has " + sum.length + " values, not " + n);
     short[] seg = new short[n];
-    Parallel.forRanges(n, threads, BLOCK, (from, to) -> {
-      if (blocked) {
-        new Block(logits.length).statistics(logits, max, sum, seg, from, to);
-      } else {
-        statistics(logits, max, sum, seg, from, to);
-      }
-    });
+    Parallel.forRanges(n, threads, BLOCK,
+        (from, to) -> new Block(logits.length).statistics(logits, max, sum, seg, from, to));
     return seg;
   }
 
   /** One class's probabilities into {@code out}, from its fp16 logits and what {@link #argmax} kept. */
   static void probabilities(short[] logits, float[] max, float[] sum, float[] out, int threads) {
-    probabilities(logits, max, sum, out, threads, max.length >= BLOCKED_FROM);
-  }
-
-  /** @param blocked in vectorised blocks, else voxel by voxel: the same bits */
-  static void probabilities(short[] logits, float[] max, float[] sum, float[] out, int threads, boolean blocked) {
     int n = max.length;
     if (logits.length != n || sum.length != n || out.length != n) {
       throw new IllegalArgumentException("lengths differ: " + logits.length + ", " + n + ", " + sum.length + ", "
           + out.length);
     }
-    Parallel.forRanges(n, threads, BLOCK, (from, to) -> {
-      if (blocked) {
-        new Block(1).probabilities(logits, max, sum, out, from, to);
-      } else {
-        for (int i = from; i < to; i++) out[i] = exp(Half.toFloat(logits[i]) - max[i]) / sum[i];
-      }
-    });
+    Parallel.forRanges(n, threads, BLOCK, (from, to) -> new Block(1).probabilities(logits, max, sum, out, from, to));
   }
 
-  /** {@link Block#statistics} voxel by voxel. */
-  private static void statistics(short[][] logits, float[] maxOut, float[] sumOut, short[] seg, int from, int to) {
-    int k = logits.length;
-    float[] x = new float[k];
-    for (int i = from; i < to; i++) {
-      for (int j = 0; j < k; j++) x[j] = Half.toFloat(logits[j][i]);
-      float max = x[0];
-      for (int j = 1; j < k; j++) max = Math.max(max, x[j]);
-      float sum = 0;
-      for (int j = 0; j < k; j++) {
-        x[j] = exp(x[j] - max);
-        sum += x[j];
-      }
-      float best = x[0] / sum;
-      int arg = 0;
-      for (int j = 1; j < k; j++) {
-        float p = x[j] / sum;
-        if (p > best) {
-          best = p;
-          arg = j;
-        }
-      }
-      maxOut[i] = max;
-      sumOut[i] = sum;
-      seg[i] = (short) arg;
+  /**
+   * Replaces {@code v[class][voxel]} by the probabilities, voxel by voxel; returns the argmax.
+   *
+   * @param threads worker threads; the result does not depend on it
+   */
+  static short[] inPlace(float[][] v, int threads) {
+    int n = v[0].length;
+    for (float[] c : v) {
+      if (c.length != n) throw new IllegalArgumentException("classes of different lengths: " + c.length + " vs " + n);
     }
+    int k = v.length;
+    short[] seg = new short[n];
+    Parallel.forRanges(n, threads, (from, to) -> {
+      float[] e = new float[k];
+      for (int i = from; i < to; i++) {
+        float max = v[0][i];
+        for (int j = 1; j < k; j++) max = Math.max(max, v[j][i]);
+        float sum = 0;
+        for (int j = 0; j < k; j++) {
+          e[j] = exp(v[j][i] - max);
+          sum += e[j];
+        }
+        float best = e[0] / sum;
+        int arg = 0;
+        v[0][i] = best;
+        for (int j = 1; j < k; j++) {
+          float p = e[j] / sum;
+          v[j][i] = p;
+          if (p > best) {
+            best = p;
+            arg = j;
+          }
+        }
+        seg[i] = (short) arg;
+      }
+    });
+    return seg;
   }
 
   /**

@@ -59,6 +59,20 @@ class ProbabilitiesTest {
   }
 
   @Test
+  void heldMapsArePastedFilledAndTransposedAndGivenAsTheyAreWhenNothingIsToDo() {
+    float[][] maps = {{0.25f, 0.5f, 1, 0, 0.125f, 0.75f}, {0.75f, 0.5f, 0, 1, 0.875f, 0.25f}};
+    Probabilities p = Probabilities.softmax(maps, BOX, BEFORE, BACKWARD, 2);
+    assertArrayEquals(expected(maps[0], 1f), p.get(0));
+    assertArrayEquals(expected(maps[1], 0f), p.get(1));
+    Probabilities whole = Probabilities.softmax(maps, BoundingBox.of(new int[3], new int[] {1, 2, 3}),
+        new int[] {1, 2, 3}, new int[] {0, 1, 2}, 1);
+    int k = 0;
+    for (float[] map : whole.maps()) assertSame(maps[k++], map);
+    assertArrayEquals(maps[1], whole.get(1));
+    assertNotSame(maps[1], whole.get(1), "get gives a copy");
+  }
+
+  @Test
   void regionModelsHaveSigmoidsInsideTheBoxAndNothingOutside() {
     short[][] logits = {logits(-3)};
     Probabilities p = Probabilities.sigmoid(logits, BOX, BEFORE, BACKWARD, 1);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mednext.util.Half;
@@ -55,9 +56,9 @@ class SoftmaxTest {
     short[][] logits = new short[classes][n];
     for (short[] c : logits) for (int i = 0; i < n; i++) c[i] = Half.fromDouble(random.nextGaussian() * 8);
     logits[2][5] = Half.fromFloat(Float.NEGATIVE_INFINITY);
-    float[][] one = probabilities(logits, 1);
-    float[][] two = probabilities(logits, 2);
-    for (int k = 0; k <= classes; k++) assertArrayEquals(one[k], two[k], "the same bits voxel by voxel on 2 threads");
+    float[][] blocked = blocked(logits, 3);
+    float[][] inPlace = inPlace(logits, 2);
+    for (int k = 0; k <= classes; k++) assertArrayEquals(blocked[k], inPlace[k], "the same bits voxel by voxel");
     for (int i = 0; i < n; i++) {
       // the differences rounded to float, as torch's float32 softmax (and ours) has them
       float max = Float.NEGATIVE_INFINITY;
@@ -67,16 +68,16 @@ class SoftmaxTest {
       int best = 0;
       for (int k = 0; k < classes; k++) {
         double p = Math.exp(Half.toFloat(logits[k][i]) - max) / sum;
-        assertEquals(p, one[k][i], 1e-6 * p + 1e-37, "class " + k + ", voxel " + i);
-        if (one[k][i] > one[best][i]) best = k;
+        assertEquals(p, blocked[k][i], 1e-6 * p + 1e-37, "class " + k + ", voxel " + i);
+        if (blocked[k][i] > blocked[best][i]) best = k;
       }
-      assertEquals(best, one[classes][i], "voxel " + i);
+      assertEquals(best, blocked[classes][i], "voxel " + i);
     }
-    assertEquals(0f, one[2][5]);
+    assertEquals(0f, blocked[2][5]);
   }
 
   @Test
-  void blocksAndSingleVoxelsGiveTheSameBits() {
+  void blocksAndSingleVoxelsGiveTheSameBitsAtTheExtremes() {
     int classes = 5;
     int n = 2 * Softmax.BLOCK + 77;
     Random random = new Random(11);
@@ -87,20 +88,9 @@ class SoftmaxTest {
     logits[1][3] = logits[0][3]; // a tie
     logits[3][9] = Half.fromFloat(Float.NEGATIVE_INFINITY);
     logits[4][10] = Half.fromFloat(-60000f); // e^(x - max) below float's normal range
-    float[] maxBlocked = new float[n];
-    float[] sumBlocked = new float[n];
-    float[] max = new float[n];
-    float[] sum = new float[n];
-    assertArrayEquals(Softmax.argmax(logits, max, sum, 2, false), Softmax.argmax(logits, maxBlocked, sumBlocked, 2, true));
-    assertArrayEquals(max, maxBlocked);
-    assertArrayEquals(sum, sumBlocked);
-    float[] blocked = new float[n];
-    float[] single = new float[n];
-    for (int k = 0; k < classes; k++) {
-      Softmax.probabilities(logits[k], max, sum, single, 1, false);
-      Softmax.probabilities(logits[k], max, sum, blocked, 3, true);
-      assertArrayEquals(single, blocked, "class " + k);
-    }
+    float[][] blocked = blocked(logits, 1);
+    float[][] inPlace = inPlace(logits, 3);
+    for (int k = 0; k <= classes; k++) assertArrayEquals(blocked[k], inPlace[k], "class " + k);
     float[] x = new float[n];
     for (int i = 0; i < n; i++) x[i] = -(float) Math.abs(random.nextGaussian() * 30);
     float[] e = x.clone();
@@ -111,20 +101,30 @@ class SoftmaxTest {
   @Test
   void theFirstOfEqualProbabilitiesWins() {
     short[][] logits = {halves(1, 0, 5), halves(3, 2, 5), halves(3, 2, -1)};
-    float[][] p = probabilities(logits, 2);
-    assertArrayEquals(new float[] {1, 1, 0}, p[3]);
-    assertEquals(p[1][0], p[2][0]);
+    for (float[][] p : new float[][][] {blocked(logits, 2), inPlace(logits, 2)}) {
+      assertArrayEquals(new float[] {1, 1, 0}, p[3]);
+      assertEquals(p[1][0], p[2][0]);
+    }
   }
 
-  /** Every class's probabilities, then the argmax as floats; in blocks with an odd thread count. */
-  private static float[][] probabilities(short[][] logits, int threads) {
+  /** Every class's probabilities from {@link Softmax#argmax} and {@link Softmax#probabilities}, then the argmax. */
+  private static float[][] blocked(short[][] logits, int threads) {
     int n = logits[0].length;
     float[] max = new float[n];
     float[] sum = new float[n];
-    boolean blocked = threads % 2 == 1;
-    short[] seg = Softmax.argmax(logits, max, sum, threads, blocked);
+    short[] seg = Softmax.argmax(logits, max, sum, threads);
     float[][] out = new float[logits.length + 1][n];
-    for (int k = 0; k < logits.length; k++) Softmax.probabilities(logits[k], max, sum, out[k], threads, blocked);
+    for (int k = 0; k < logits.length; k++) Softmax.probabilities(logits[k], max, sum, out[k], threads);
+    for (int i = 0; i < n; i++) out[logits.length][i] = seg[i];
+    return out;
+  }
+
+  /** The same from {@link Softmax#inPlace} on the logits as floats. */
+  private static float[][] inPlace(short[][] logits, int threads) {
+    int n = logits[0].length;
+    float[][] out = new float[logits.length + 1][n];
+    for (int k = 0; k < logits.length; k++) for (int i = 0; i < n; i++) out[k][i] = Half.toFloat(logits[k][i]);
+    short[] seg = Softmax.inPlace(Arrays.copyOf(out, logits.length), threads);
     for (int i = 0; i < n; i++) out[logits.length][i] = seg[i];
     return out;
   }
