@@ -24,28 +24,18 @@ class ExportPathsTest {
 
   @TempDir Path tmp;
 
+  /** An input whose spacing makes preprocessing and export resample (the model's grid is 1 mm). */
+  private static final int[] SHAPE = {29, 41, 35};
+  private static final double[] SPACING = {1.3, 0.8, 1.1};
+
   @Test
   void labelsOnlyExportGivesTheLabelsOfTheProbabilityExport() throws Exception {
-    Path model = TinyModelFolder.write(tmp, TinyModelFolder.Weights.RANDOM);
-    int[] shape = {29, 41, 35};
-    double[] spacing = {1.3, 0.8, 1.1}; // the model's grid is 1 mm
-    Random random = new Random(5);
-    float[] image = new float[shape[0] * shape[1] * shape[2]];
-    for (int i = 0; i < image.length; i++) image[i] = (float) (100 + 30 * random.nextGaussian());
-    PredictorOptions options = PredictorOptions.defaults().withThreads(2).withDevice(Device.cpu()).withMirroring(false);
-    Prediction labelsOnly;
-    Prediction withProbabilities;
-    try (Predictor p = Predictor.open(model, options.withProbabilities(false))) {
-      labelsOnly = p.predict(new float[][] {image}, shape, spacing, Progress.none());
-    }
-    try (Predictor p = Predictor.open(model, options.withProbabilities(true))) {
-      withProbabilities = p.predict(new float[][] {image}, shape, spacing, Progress.none());
-    }
-    assertArrayEquals(withProbabilities.labels(), labelsOnly.labels());
+    Prediction[] p = labelsOnlyAndWithProbabilities(TinyModelFolder.write(tmp, TinyModelFolder.Weights.RANDOM), 5);
+    assertArrayEquals(p[1].labels(), p[0].labels());
     int[] counts = new int[3];
-    for (short l : labelsOnly.labels()) counts[l]++;
+    for (short l : p[0].labels()) counts[l]++;
     for (int k = 0; k < 3; k++) assertTrue(counts[k] > 0, "label " + k + " occurs (a test that could not tell paths apart otherwise)");
-    assertEquals(3, withProbabilities.probabilities().classes());
+    assertEquals(3, p[1].probabilities().classes());
   }
 
   /**
@@ -59,32 +49,34 @@ class ExportPathsTest {
     Files.writeString(dataset, Files.readString(dataset).replace("\"labels\": {\"background\": 0, \"a\": 1, \"b\": 2},",
         "\"labels\": {\"background\": 0, \"whole\": [1, 2, 3], \"core\": [2, 3], \"enhancing\": 3},"
             + " \"regions_class_order\": [1, 2, 3],"));
-    int[] shape = {29, 41, 35};
-    double[] spacing = {1.3, 0.8, 1.1};
-    Random random = new Random(7);
-    float[] image = new float[shape[0] * shape[1] * shape[2]];
-    for (int i = 0; i < image.length; i++) image[i] = (float) (100 + 30 * random.nextGaussian());
-    PredictorOptions options = PredictorOptions.defaults().withThreads(2).withDevice(Device.cpu()).withMirroring(false);
-    Prediction labelsOnly;
-    Prediction withProbabilities;
-    try (Predictor p = Predictor.open(model, options.withProbabilities(false))) {
-      labelsOnly = p.predict(new float[][] {image}, shape, spacing, Progress.none());
-    }
-    try (Predictor p = Predictor.open(model, options.withProbabilities(true))) {
-      withProbabilities = p.predict(new float[][] {image}, shape, spacing, Progress.none());
-    }
-    assertArrayEquals(withProbabilities.labels(), labelsOnly.labels());
-    Probabilities probabilities = withProbabilities.probabilities();
+    Prediction[] p = labelsOnlyAndWithProbabilities(model, 7);
+    assertArrayEquals(p[1].labels(), p[0].labels());
+    Probabilities probabilities = p[1].probabilities();
     assertEquals(3, probabilities.classes());
     float[][] maps = new float[3][];
     for (int k = 0; k < 3; k++) maps[k] = probabilities.get(k);
     int[] counts = new int[4];
-    for (int i = 0; i < image.length; i++) {
+    for (int i = 0; i < maps[0].length; i++) {
       int expected = 0;
       for (int k = 0; k < 3; k++) if (maps[k][i] > 0.5f) expected = k + 1;
-      assertEquals(expected, labelsOnly.labels()[i], "voxel " + i);
+      assertEquals(expected, p[0].labels()[i], "voxel " + i);
       counts[expected]++;
     }
     for (int l = 0; l < 4; l++) assertTrue(counts[l] > 0, "label " + l + " occurs");
+  }
+
+  /** The same random image predicted without and with probabilities. */
+  private static Prediction[] labelsOnlyAndWithProbabilities(Path model, long seed) throws Exception {
+    Random random = new Random(seed);
+    float[] image = new float[SHAPE[0] * SHAPE[1] * SHAPE[2]];
+    for (int i = 0; i < image.length; i++) image[i] = (float) (100 + 30 * random.nextGaussian());
+    PredictorOptions options = PredictorOptions.defaults().withThreads(2).withDevice(Device.cpu()).withMirroring(false);
+    Prediction[] p = new Prediction[2];
+    for (int withProbabilities = 0; withProbabilities < 2; withProbabilities++) {
+      try (Predictor predictor = Predictor.open(model, options.withProbabilities(withProbabilities == 1))) {
+        p[withProbabilities] = predictor.predict(new float[][] {image}, SHAPE, SPACING, Progress.none());
+      }
+    }
+    return p;
   }
 }
