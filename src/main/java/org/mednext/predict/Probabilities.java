@@ -93,8 +93,8 @@ public final class Probabilities {
    * The classes' maps in order, for one reader that takes each before asking for the next (a writer): each is made
    * when the iteration reaches it, into buffers shared by all classes (or it is the held map itself, when there is
    * nothing to make, paste or transpose), so it is valid only until the next one is asked for and must not be
-   * changed. A many-class map leaves no class-sized garbage behind this way, which a
-   * collector may not return before the next class.
+   * changed. A many-class map leaves no class-sized garbage behind this way, which a collector may not return before
+   * the next class.
    */
   public Iterable<float[]> maps() {
     boolean whole = Arrays.equals(box.shape(), shapeBeforeCropping);
@@ -148,6 +148,7 @@ public final class Probabilities {
 
   /** Outside the crop box: background certain for softmax models, nothing for region models. */
   private float fill(int k) {
-    return k == 0 && (maps != null || max != null) ? 1f : 0f;
+    boolean softmax = maps != null || max != null;
+    return k == 0 && softmax ? 1f : 0f;
   }
 }

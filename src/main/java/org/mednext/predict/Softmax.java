@@ -42,9 +42,7 @@ final class Softmax {
    */
   static short[] argmax(short[][] logits, float[] max, float[] sum, int threads) {
     int n = max.length;
-    for (short[] c : logits) {
-      if (c.length != n) throw new IllegalArgumentException("classes of different lengths: " + c.length + " vs " + n);
-    }
+    for (short[] c : logits) checkLength(c.length, n);
     if (sum.length != n) throw new IllegalArgumentException("sum has " + sum.length + " values, not " + n);
     short[] seg = new short[n];
     Parallel.forRanges(n, threads, BLOCK,
@@ -69,9 +67,7 @@ final class Softmax {
    */
   static short[] inPlace(float[][] v, int threads) {
     int n = v[0].length;
-    for (float[] c : v) {
-      if (c.length != n) throw new IllegalArgumentException("classes of different lengths: " + c.length + " vs " + n);
-    }
+    for (float[] c : v) checkLength(c.length, n);
     int k = v.length;
     short[] seg = new short[n];
     Parallel.forRanges(n, threads, (from, to) -> {
@@ -99,6 +95,10 @@ final class Softmax {
       }
     });
     return seg;
+  }
+
+  private static void checkLength(int length, int n) {
+    if (length != n) throw new IllegalArgumentException("classes of different lengths: " + length + " vs " + n);
   }
 
   /**

@@ -112,8 +112,7 @@ public final class Resampling {
   public static float[] resampleInto(float[] channel, int[] shape, int[] newShape, double[] currentSpacing,
       double[] newSpacing, ResamplingOptions options, int threads, float[] out) {
     OptionalInt axis = checkArguments(channel, shape, newShape, currentSpacing, newSpacing, options, threads);
-    Checks.argument(out.length == Volumes.size(newShape), "output has %d values, shape %s needs %d", out.length,
-        Arrays.toString(newShape), Volumes.size(newShape));
+    checkOutput(out.length, newShape);
     if (Arrays.equals(shape, newShape)) {
       System.arraycopy(channel, 0, out, 0, channel.length);
       return out;
@@ -135,8 +134,7 @@ public final class Resampling {
       double[] newSpacing, ResamplingOptions options, int threads, short[] out) {
     OptionalInt axis = checkArguments(channel, shape, newShape, currentSpacing, newSpacing, options, threads);
     Checks.argument(options.precision() == ResamplingOptions.Precision.FLOAT16, "fp16 output needs FLOAT16 precision");
-    Checks.argument(out.length == Volumes.size(newShape), "output has %d values, shape %s needs %d", out.length,
-        Arrays.toString(newShape), Volumes.size(newShape));
+    checkOutput(out.length, newShape);
     if (Arrays.equals(shape, newShape)) {
       Parallel.forRanges(channel.length, threads, (from, to) -> {
         for (int i = from; i < to; i++) out[i] = Half.fromFloat(channel[i]);
@@ -146,6 +144,11 @@ public final class Resampling {
     ResampleEngine.run(channel, shape, newShape, options.order(), axis.orElse(-1), options.orderZ(),
         ResampleEngine.toHalfBits(out), threads);
     return out;
+  }
+
+  private static void checkOutput(int length, int[] newShape) {
+    Checks.argument(length == Volumes.size(newShape), "output has %d values, shape %s needs %d", length,
+        Arrays.toString(newShape), Volumes.size(newShape));
   }
 
   /** Checks what {@link #resample} gets; returns the separate axis, if any. */
