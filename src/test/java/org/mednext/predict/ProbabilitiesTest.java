@@ -11,8 +11,8 @@ import org.mednext.preprocess.BoundingBox;
 import org.mednext.util.Half;
 
 /**
- * {@link Probabilities}: each class's map made from the kept fp16 logits (softmax or sigmoid), pasted into the
- * uncropped grid, filled outside the box, transposed back.
+ * {@link Probabilities}: each class's map, held or made from the kept fp16 logits (softmax or sigmoid), pasted into
+ * the uncropped grid, filled outside the box, transposed back.
  */
 class ProbabilitiesTest {
 
