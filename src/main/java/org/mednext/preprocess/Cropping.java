@@ -1,5 +1,6 @@
 package org.mednext.preprocess;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import org.mednext.util.Checks;
 import org.mednext.util.Parallel;
@@ -224,7 +225,7 @@ public final class Cropping {
 
   /** A volume of {@code shape} filled with {@code fill} and {@code cropped} pasted at {@code box}. */
   public static float[] uncrop(float[] cropped, BoundingBox box, int[] shape, float fill, int threads) {
-    checkCropped(cropped, box, shape);
+    checkCropped(cropped, box, shape, "cropped channel");
     float[] out = new float[Volumes.size(shape)];
     if (fill != 0) Arrays.fill(out, fill); // a new array is 0 already
     paste(cropped, box, shape, out, threads);
@@ -234,24 +235,23 @@ public final class Cropping {
   /** {@link #uncrop(float[], BoundingBox, int[], float, int)} into {@code out} (of {@code shape}, overwritten). */
   public static float[] uncropInto(float[] cropped, BoundingBox box, int[] shape, float fill, float[] out,
       int threads) {
-    checkCropped(cropped, box, shape);
+    checkCropped(cropped, box, shape, "cropped channel");
     Volumes.checkLength(out.length, shape, "output");
     Arrays.fill(out, fill);
     paste(cropped, box, shape, out, threads);
     return out;
   }
 
-  private static void checkCropped(float[] cropped, BoundingBox box, int[] shape) {
+  /** Checks a box-shaped primitive array ({@code what} names it in the message) and the box. */
+  private static void checkCropped(Object cropped, BoundingBox box, int[] shape, String what) {
     Checks.notNull(cropped, "cropped");
     checkBox(box, shape);
-    Volumes.checkLength(cropped.length, box.shape(), "cropped channel");
+    Volumes.checkLength(Array.getLength(cropped), box.shape(), what);
   }
 
   /** A label map of {@code shape}, 0 outside {@code box}, with {@code cropped} pasted at {@code box}. */
   public static byte[] uncrop(byte[] cropped, BoundingBox box, int[] shape, int threads) {
-    Checks.notNull(cropped, "cropped");
-    checkBox(box, shape);
-    Volumes.checkLength(cropped.length, box.shape(), "cropped label map");
+    checkCropped(cropped, box, shape, "cropped label map");
     byte[] out = new byte[Volumes.size(shape)];
     paste(cropped, box, shape, out, threads);
     return out;
@@ -259,9 +259,7 @@ public final class Cropping {
 
   /** A label map of {@code shape}, 0 outside {@code box}, with {@code cropped} pasted at {@code box}. */
   public static short[] uncrop(short[] cropped, BoundingBox box, int[] shape, int threads) {
-    Checks.notNull(cropped, "cropped");
-    checkBox(box, shape);
-    Volumes.checkLength(cropped.length, box.shape(), "cropped label map");
+    checkCropped(cropped, box, shape, "cropped label map");
     short[] out = new short[Volumes.size(shape)];
     paste(cropped, box, shape, out, threads);
     return out;
