@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import net.imglib2.img.array.ArrayImgs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.engine.Engines;
+import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpyArray;
 import org.mednext.io.Npz;
@@ -97,6 +99,36 @@ class PredictCommandTest {
     assertFalse(r.err().contains("case(s) failed"), "not a failure of each case: " + r.err());
     try (var files = Files.list(out)) {
       assertEquals(0, files.count());
+    }
+  }
+
+  /**
+   * A volume smaller than the 32^3 patch along every axis (padded with zeros for the network and cropped back),
+   * stored as int16 with an oblique, left-handed affine of 1 mm voxels: the label file has the input's size and
+   * affine, and the labels the threshold model gives its intensities.
+   */
+  @Test
+  void aSmallObliqueInt16VolumeIsLabelledOnItsOwnGrid() throws Exception {
+    TestVolumes.Phantom small = TestVolumes.phantom(30, 25, 21);
+    short[] stored = new short[small.values().length];
+    for (int i = 0; i < stored.length; i++) stored[i] = (short) small.values()[i];
+    double c = Math.cos(Math.PI / 6);
+    double s = Math.sin(Math.PI / 6);
+    double[] affine = {-c, -s, 0, 12.5, -s, c, 0, -30, 0, 0, 1, 7.25, 0, 0, 0, 1};
+    Path in = Files.createDirectories(tmp.resolve("in")).resolve("small.nii.gz");
+    new NiftiWriter().write(Volume.of(ArrayImgs.shorts(stored, small.nx(), small.ny(), small.nz()),
+        Geometry.of(new double[] {1, 1, 1}, affine)), in);
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(in, out);
+    assertEquals(0, r.exitCode(), r.err());
+    Volume<?> labels = new NiftiReader().read(out.resolve("small.nii.gz"));
+    assertArrayEquals(new long[] {small.nx(), small.ny(), small.nz()}, labels.channel(0).dimensionsAsLongArray());
+    assertArrayEquals(affine, labels.geometry().affine(), 1e-6);
+    short[] want = TinyModelFolder.thresholdLabels(small.values());
+    assertArrayEquals(want, TestVolumes.readLabels(out.resolve("small.nii.gz")));
+    for (short label = 1; label <= 2; label++) {
+      short l = label;
+      assertTrue(IntStream.range(0, want.length).anyMatch(i -> want[i] == l), "label " + l + " occurs");
     }
   }
 
