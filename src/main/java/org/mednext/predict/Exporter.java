@@ -80,8 +80,10 @@ final class Exporter {
       if (labels.hasRegions()) {
         probabilities = Probabilities.sigmoid(cropped, c.boundingBox(), before, back, threads);
         seg = new short[cropVoxels];
-        float[] p = new float[cropVoxels];
-        for (int k = 0; k < cropped.length; k++) paintRegion(k, probabilities.cropped(k, p), seg);
+        for (int k = 0; k < cropped.length; k++) {
+          short[] l = cropped[k];
+          paintRegion(k, i -> sigmoidOfHalf(l[i]) > 0.5f, seg);
+        }
       } else {
         float[] max = new float[cropVoxels];
         float[] sum = new float[cropVoxels];
@@ -95,8 +97,7 @@ final class Exporter {
       for (int k = 0; k < logits.length; k++) {
         float[] p = resample(logits[k], c, values, scratch);
         logits[k] = null;
-        for (int i = 0; i < p.length; i++) p[i] = sigmoid(p[i]);
-        paintRegion(k, p, seg);
+        paintRegion(k, i -> sigmoid(p[i]) > 0.5f, seg);
       }
     } else {
       short[] running = new short[cropVoxels];
@@ -154,9 +155,26 @@ final class Exporter {
     return (float) (1 / (1 + Math.exp(-(double) logit)));
   }
 
+  /**
+   * {@link #sigmoid} of an fp16 logit, looked up by its bits: the same float, without an exp in double per voxel and
+   * class (resampled region logits are fp16, as in nnU-Net).
+   */
+  static float sigmoidOfHalf(short bits) {
+    return HalfSigmoid.TABLE[bits & 0xFFFF];
+  }
+
+  /** Built on first use: 65536 floats, for region models only. */
+  private static final class HalfSigmoid {
+    static final float[] TABLE = new float[1 << 16];
+
+    static {
+      for (int b = 0; b < TABLE.length; b++) TABLE[b] = sigmoid(Half.toFloat((short) b));
+    }
+  }
+
   /** Region {@code k}'s label where its probability exceeds 0.5; later regions of regions_class_order win. */
-  private void paintRegion(int k, float[] p, short[] seg) {
+  private void paintRegion(int k, java.util.function.IntPredicate above, short[] seg) {
     short value = (short) (int) labels.regionsClassOrder().get(k);
-    for (int i = 0; i < seg.length; i++) if (p[i] > 0.5f) seg[i] = value;
+    for (int i = 0; i < seg.length; i++) if (above.test(i)) seg[i] = value;
   }
 }

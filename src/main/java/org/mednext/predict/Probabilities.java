@@ -7,7 +7,6 @@ import org.mednext.preprocess.BoundingBox;
 import org.mednext.preprocess.Cropping;
 import org.mednext.preprocess.Transposition;
 import org.mednext.util.Checks;
-import org.mednext.util.Half;
 import org.mednext.util.Parallel;
 
 /**
@@ -140,7 +139,7 @@ public final class Probabilities {
     } else {
       short[] l = logits[k];
       Parallel.forRanges(l.length, threads, (from, to) -> {
-        for (int i = from; i < to; i++) out[i] = Exporter.sigmoid(Half.toFloat(l[i]));
+        for (int i = from; i < to; i++) out[i] = Exporter.sigmoidOfHalf(l[i]);
       });
     }
     return out;
