@@ -220,7 +220,36 @@ class PredictCommandTest {
     return out;
   }
 
+  /**
+   * nnU-Net's channel files of a folder case, {@code <case>_0000} for channel 0 and {@code _0001} for channel 1: a
+   * two-channel model whose threshold weights read channel 0 labels each case by its {@code _0000} file.
+   */
+  @Test
+  void theChannelFilesOfACaseAreTheNetworksChannelsInOrder() throws Exception {
+    Path twoChannels = TinyModelFolder.write(tmp.resolve("model"), TinyModelFolder.Weights.THRESHOLD, "T1", "T2");
+    float[] shifted = new float[PHANTOM.values().length];
+    int nx = PHANTOM.nx();
+    for (int i = 0; i < shifted.length; i++) shifted[i] = PHANTOM.values()[i - i % nx + (i % nx + 9) % nx];
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(PHANTOM.values(), in.resolve("a_0000.nii.gz"));
+    write(shifted, in.resolve("a_0001.nii.gz"));
+    write(shifted, in.resolve("b_0000.nii.gz"));
+    write(PHANTOM.values(), in.resolve("b_0001.nii.gz"));
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(twoChannels, in, out);
+    assertEquals(0, r.exitCode(), r.err());
+    short[] a = TinyModelFolder.thresholdLabels(PHANTOM.values());
+    short[] b = TinyModelFolder.thresholdLabels(shifted);
+    assertFalse(Arrays.equals(a, b), "the two channels give different labels");
+    assertArrayEquals(a, TestVolumes.readLabels(out.resolve("a.nii.gz")));
+    assertArrayEquals(b, TestVolumes.readLabels(out.resolve("b.nii.gz")));
+  }
+
   private CliRunner predict(Path in, Path out, String... extra) {
+    return predict(model, in, out, extra);
+  }
+
+  private static CliRunner predict(Path model, Path in, Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("predict", "-i", in.toString(), "-o", out.toString(), "-m",
         model.toString(), "-f", "0", "--step_size", "1", "--disable_tta", "--threads", "1"));
     args.addAll(List.of(extra));
@@ -229,9 +258,13 @@ class PredictCommandTest {
 
   private Path cases(String... names) throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
-    Volume<?> v = Volume.of(ArrayImgs.floats(PHANTOM.values(), PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
-        Geometry.ofSpacing(1, 1, 1));
-    for (String n : names) new NiftiWriter().write(v, in.resolve(n));
+    for (String n : names) write(PHANTOM.values(), in.resolve(n));
     return in;
+  }
+
+  /** Values of the phantom's size, 1 mm voxels. */
+  private static void write(float[] values, Path file) throws Exception {
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(values, PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
+        Geometry.ofSpacing(1, 1, 1)), file);
   }
 }

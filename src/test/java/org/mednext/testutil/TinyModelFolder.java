@@ -41,7 +41,7 @@ public final class TinyModelFolder {
   }
 
   /** The network of every tiny model. */
-  public static final MedNeXtConfig CONFIG = new MedNeXtConfig(1, 3, 4, filled(2), filled(1), 3, 3, true, false, true);
+  public static final MedNeXtConfig CONFIG = config(1);
 
   /** Normalized-intensity thresholds of {@link Weights#THRESHOLD}: label 1 from the first, label 2 from the second. */
   public static final double[] THRESHOLDS = {0.5, 1.5};
@@ -62,16 +62,39 @@ public final class TinyModelFolder {
     for (int f = 0; f < folds; f++) {
       Path fold = model.resolve("fold_" + f);
       Files.createDirectories(fold);
-      TorchCheckpoint.write(fold.resolve("checkpoint_final.pth"), checkpoint(weights, 17 + f));
+      TorchCheckpoint.write(fold.resolve("checkpoint_final.pth"), checkpoint(CONFIG, weights, 17 + f));
     }
     return model;
   }
 
+  /**
+   * Writes a one-fold model whose network reads one input channel per name (each z-scored); with
+   * {@link Weights#THRESHOLD} it segments by channel 0 alone, whatever the others hold.
+   */
+  public static Path write(Path root, Weights weights, String... channelNames) throws IOException {
+    Path model = write(root, weights, 1);
+    String names = "";
+    String schemes = "";
+    String masks = "";
+    for (int c = 0; c < channelNames.length; c++) {
+      String sep = c == 0 ? "" : ", ";
+      names += sep + "\"" + c + "\": \"" + channelNames[c] + "\"";
+      schemes += sep + "\"ZScoreNormalization\"";
+      masks += sep + "false";
+    }
+    Files.writeString(model.resolve("dataset.json"), DATASET_JSON.replace("{\"0\": \"MR\"}", "{" + names + "}"));
+    Files.writeString(model.resolve("plans.json"), PLANS_JSON
+        .replace("[\"ZScoreNormalization\"]", "[" + schemes + "]").replace("[false]", "[" + masks + "]"));
+    TorchCheckpoint.write(model.resolve("fold_0/checkpoint_final.pth"),
+        checkpoint(config(channelNames.length), weights, 17));
+    return model;
+  }
+
   /** The root object of an nnU-Net checkpoint: network_weights in state-dict order plus trainer fields. */
-  static Map<String, Object> checkpoint(Weights weights, long seed) {
+  static Map<String, Object> checkpoint(MedNeXtConfig config, Weights weights, long seed) {
     OrderedDict state = new OrderedDict();
     Random random = new Random(seed);
-    for (Map.Entry<String, long[]> e : ArchitectureInference.expectedShapes(CONFIG).entrySet()) {
+    for (Map.Entry<String, long[]> e : ArchitectureInference.expectedShapes(config).entrySet()) {
       state.put(e.getKey(), TensorData.ofFloats(e.getValue(), values(e.getKey(), e.getValue(), weights, random)));
     }
     Map<String, Object> initArgs = new LinkedHashMap<>();
@@ -133,6 +156,11 @@ public final class TinyModelFolder {
       out[i] = (short) (z > THRESHOLDS[1] ? 2 : z > THRESHOLDS[0] ? 1 : 0);
     }
     return out;
+  }
+
+  /** The tiny network with {@code channels} input channels. */
+  private static MedNeXtConfig config(int channels) {
+    return new MedNeXtConfig(channels, 3, 4, filled(2), filled(1), 3, 3, true, false, true);
   }
 
   private static int[] filled(int value) {
