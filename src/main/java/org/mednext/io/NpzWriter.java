@@ -25,8 +25,8 @@ import org.mednext.util.Checks;
 
 /**
  * Writes a .npz archive entry by entry, atomically: entries go to a temporary file beside the target, which
- * {@link #commit()} moves into place; {@link #close()} without a commit deletes it, so an error half-way never
- * leaves a partial archive. Use in try-with-resources:
+ * {@link #commit()} flushes to disk and moves into place; {@link #close()} without a commit deletes it, so an error
+ * half-way never leaves a partial archive. Use in try-with-resources:
  *
  * <pre>{@code
  * try (NpzWriter w = NpzWriter.create(path, true, threads)) {
@@ -196,6 +196,10 @@ public final class NpzWriter implements AutoCloseable {
         .putInt((int) (zip64 ? MAX_32 : directorySize)).putInt((int) (zip64 ? MAX_32 : directoryOffset))
         .putShort((short) 0);
     out.write(end.array(), 0, end.position());
+    out.flush();
+    // on disk before it is renamed into place (as AtomicFiles does): after a crash, a label file written later must
+    // not vouch for a case whose archive is empty
+    channel.force(true);
     out.close();
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
