@@ -115,7 +115,7 @@ final class PredictCommand implements Callable<Integer> {
           }
           caseProgress.start("writing", 0);
           long w0 = System.nanoTime();
-          List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id(), engine.threads);
+          List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id(), engine.threads, caseProgress);
           double write = (System.nanoTime() - w0) / 1e9;
           caseProgress.endLine();
           out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | write %.1f s | peak RSS %s -> %s%n",

@@ -188,7 +188,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             CaseInput.Loaded loaded = c.load();
             Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.geometry().spacingNnUnetOrder(),
                 prefixed(p, label));
-            written.addAll(CaseWriter.write(r, loaded.geometry(), outputFolder, c.id(), options.threads()));
+            written.addAll(CaseWriter.write(r, loaded.geometry(), outputFolder, c.id(), options.threads(), p));
             log.info(String.format(Locale.ROOT, "MedNeXt-v2: %s%.1f s", label, r.times().total()));
           } catch (CancelledException e) {
             throw e;

@@ -2,9 +2,12 @@ package org.mednext.predict;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpzWriter;
+import org.mednext.task.CancelledException;
+import org.mednext.task.Progress;
 import org.mednext.volume.Geometry;
 
 /**
@@ -33,17 +36,47 @@ public final class CaseWriter {
    */
   public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads)
       throws IOException {
+    return write(p, geometry, outputDir, id, threads, Progress.none());
+  }
+
+  /**
+   * As above; a cancelled {@code progress} stops the probabilities between two classes (a many-class CT's archive
+   * takes half a minute) with a {@link CancelledException}, and nothing of the case is left in {@code outputDir}.
+   */
+  public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads,
+      Progress progress) throws IOException {
     Path labels = labelFile(outputDir, id);
     Path probs = null;
     if (p.probabilities() != null) {
       probs = probabilityFile(outputDir, id);
       long[] shape = {p.probabilities().classes(), p.shape()[0], p.shape()[1], p.shape()[2]};
       try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
-        npz.addFloat32("probabilities", shape, p.probabilities().maps()); // one class's full-size map at a time
+        // one class's full-size map at a time
+        npz.addFloat32("probabilities", shape, cancellable(p.probabilities().maps(), progress));
         npz.commit();
       }
     }
+    progress.checkCancelled();
     new NiftiWriter().write(p.labelVolume(geometry), labels);
     return probs == null ? List.of(labels) : List.of(labels, probs);
+  }
+
+  /** {@code maps}, asking {@code progress} before each whether to stop. */
+  private static Iterable<float[]> cancellable(Iterable<float[]> maps, Progress progress) {
+    return () -> {
+      Iterator<float[]> it = maps.iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public float[] next() {
+          progress.checkCancelled();
+          return it.next();
+        }
+      };
+    };
   }
 }

@@ -1,0 +1,64 @@
+package org.mednext.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mednext.preprocess.BoundingBox;
+import org.mednext.task.CancelledException;
+import org.mednext.task.Progress;
+import org.mednext.volume.Geometry;
+
+/** {@link CaseWriter}: a case's files appear whole or not at all, also when the user stops the writing. */
+class CaseWriterTest {
+
+  private static final int[] SHAPE = {4, 5, 6};
+
+  @TempDir Path dir;
+
+  @Test
+  void writesTheProbabilitiesThenTheLabels() throws Exception {
+    List<Path> written = CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, Progress.none());
+    assertEquals(List.of(dir.resolve("a.nii.gz"), dir.resolve("a.npz")), written.stream().sorted().toList());
+  }
+
+  @Test
+  void aCancelBetweenTwoClassesLeavesNothingOfTheCase() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    Progress cancelledAfterTheFirstClass = new Progress() {
+      @Override
+      public void start(String stage, long total) {}
+
+      @Override
+      public void update(long done) {}
+
+      @Override
+      public void message(String text) {}
+
+      @Override
+      public boolean isCancelled() {
+        return asked.incrementAndGet() > 1;
+      }
+    };
+    assertThrows(CancelledException.class,
+        () -> CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, cancelledAfterTheFirstClass));
+    assertEquals(2, asked.get(), "asked before the first and the second class");
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.toList(), "no archive, no label file, no temporary file");
+    }
+  }
+
+  /** Three classes of uniform probabilities on the whole grid, labels 0. */
+  private static Prediction prediction() {
+    int voxels = SHAPE[0] * SHAPE[1] * SHAPE[2];
+    float[][] maps = new float[3][voxels];
+    for (float[] m : maps) java.util.Arrays.fill(m, 1f / 3);
+    Probabilities p = Probabilities.softmax(maps, BoundingBox.full(SHAPE), SHAPE, new int[] {0, 1, 2}, 1);
+    return new Prediction(new short[voxels], SHAPE, p, new Prediction.StageTimes(0, 0, 0));
+  }
+}
