@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Parses and validates NIfTI-1/2 headers, and encodes the NIfTI-1 headers the writer produces. */
+/** Parses and validates NIfTI-1/2 headers, and encodes the headers the writer produces. */
 final class NiftiHeaderCodec {
 
   static final int NIFTI1_SIZE = 348;
@@ -193,6 +193,43 @@ final class NiftiHeaderCodec {
     for (int i = 0; i < 12; i++) b.putFloat(280 + 4 * i, (float) affine[i]);
     b.position(344);
     b.put(new byte[] {'n', '+', '1', 0});
+    return b.array();
+  }
+
+  /**
+   * A little-endian single-file NIfTI-2 header with the 4-byte extension flag (544 bytes): the fields of
+   * {@link #encodeNifti1} at NIfTI-2's offsets, with 64-bit sizes and the spacing and affines in double precision.
+   */
+  static byte[] encodeNifti2(long[] size, NiftiDatatype dt, double[] spacing, double[] affine, int sformCode,
+      int qformCode, String description) {
+    ByteBuffer b = ByteBuffer.allocate(NIFTI2_SIZE + 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, NIFTI2_SIZE);
+    b.position(4);
+    b.put(new byte[] {'n', '+', '2', 0, '\r', '\n', 0x1a, '\n'});
+    b.putShort(12, (short) dt.code());
+    b.putShort(14, (short) dt.bitpix());
+    boolean channels = size[3] > 1;
+    b.putLong(16, channels ? 4 : 3);
+    for (int d = 0; d < 4; d++) b.putLong(24 + 8 * d, size[d]);
+    for (int d = 4; d < 7; d++) b.putLong(24 + 8 * d, 1);
+    double[] q = qformCode > 0 ? NiftiAffines.toQuaternion(affine, spacing) : null;
+    b.putDouble(104, q != null ? q[3] : 1);
+    for (int d = 0; d < 3; d++) b.putDouble(112 + 8 * d, spacing[d]);
+    for (int d = 3; d < 7; d++) b.putDouble(112 + 8 * d, 1);
+    b.putLong(168, NIFTI2_SIZE + 4);
+    b.putDouble(176, 1);
+    b.putDouble(184, 0);
+    byte[] text = description.getBytes(StandardCharsets.ISO_8859_1);
+    b.position(240);
+    b.put(text, 0, Math.min(text.length, 79));
+    b.putInt(344, q != null ? qformCode : 0);
+    b.putInt(348, sformCode);
+    if (q != null) {
+      for (int i = 0; i < 3; i++) b.putDouble(352 + 8 * i, q[i]);
+      for (int i = 0; i < 3; i++) b.putDouble(376 + 8 * i, q[4 + i]);
+    }
+    for (int i = 0; i < 12; i++) b.putDouble(400 + 8 * i, affine[i]);
+    b.putInt(500, 2); // NIFTI_UNITS_MM
     return b.array();
   }
 

@@ -6,6 +6,7 @@ import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.Deflater;
@@ -35,7 +36,8 @@ import org.mednext.util.AtomicFiles;
 
 /**
  * Writes volumes as single-file NIfTI-1, {@code .nii} or gzip-compressed {@code .nii.gz} (chosen by the name),
- * little-endian, atomically.
+ * little-endian, atomically; as NIfTI-2 when asked ({@link Builder#nifti2}) or when a size along an axis exceeds
+ * NIfTI-1's 32767.
  *
  * <p>Header: dim = (x, y, z) or (x, y, z, c) when there are several channels; datatype as configured (default:
  * the one matching the volume's voxel type, see {@link NiftiDatatype#forType}); pixdim[1..3] = the geometry's
@@ -43,7 +45,7 @@ import org.mednext.util.AtomicFiles;
  * the source's {@link NiftiHeader#sformCode()} to keep it); qform = the same affine with {@code qform_code}
  * (default 1) when it is a rotation times the spacing (possibly with a z flip), else qform_code 0; units mm; no
  * scaling (slope 1, intercept 0). NIfTI-1 stores the affine and spacing as float32, so a volume read from a
- * NIfTI-1 file round-trips exactly.
+ * NIfTI-1 file round-trips exactly; NIfTI-2 stores them as double, so every geometry does.
  *
  * <p>Voxels are converted exactly or not at all: a value that the datatype cannot hold (out of range, or a
  * fraction for an integer type) fails with an {@link IllegalArgumentException} naming the voxel, and nothing
@@ -57,12 +59,14 @@ public final class NiftiWriter implements VolumeWriter {
   private final int sformCode;
   private final int qformCode;
   private final String description;
+  private final boolean nifti2;
 
   private NiftiWriter(Builder b) {
     this.datatype = b.datatype;
     this.sformCode = b.sformCode;
     this.qformCode = b.qformCode;
     this.description = b.description;
+    this.nifti2 = b.nifti2;
   }
 
   /** A writer with the defaults: datatype from the voxel type, sform_code 2, qform_code 1. */
@@ -89,13 +93,12 @@ public final class NiftiWriter implements VolumeWriter {
         "NIfTI output must end in .nii or .nii.gz: %s (.hdr/.img pairs are not written)", path);
     RandomAccessibleInterval<? extends RealType<?>> img = volume.image();
     long[] size = {img.dimension(0), img.dimension(1), img.dimension(2), img.dimension(3)};
-    for (int d = 0; d < 4; d++) {
-      Checks.argument(size[d] <= Short.MAX_VALUE, "%s: size %d along axis %d does not fit NIfTI-1 (max 32767)",
-          path, size[d], d);
-    }
+    boolean two = nifti2 || Arrays.stream(size).anyMatch(n -> n > Short.MAX_VALUE);
     NiftiDatatype dt = datatype != null ? datatype : NiftiDatatype.forType(img.getType());
     Geometry g = volume.geometry();
-    byte[] header = NiftiHeaderCodec.encodeNifti1(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description);
+    byte[] header = two
+        ? NiftiHeaderCodec.encodeNifti2(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description)
+        : NiftiHeaderCodec.encodeNifti1(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description);
     AtomicFiles.write(path, out -> {
       OutputStream o = gz ? new FastGzip(out) : out;
       o.write(header);
@@ -216,6 +219,7 @@ public final class NiftiWriter implements VolumeWriter {
     private int sformCode = 2;
     private int qformCode = 1;
     private String description = "MedNeXt for Fiji";
+    private boolean nifti2;
 
     private Builder() {}
 
@@ -253,6 +257,15 @@ public final class NiftiWriter implements VolumeWriter {
     /** The header's {@code descrip} (at most 79 characters are kept). */
     public Builder description(String text) {
       this.description = Checks.notNull(text, "description");
+      return this;
+    }
+
+    /**
+     * NIfTI-2 (64-bit sizes, geometry in double precision) rather than NIfTI-1 (default: NIfTI-1, as nibabel and
+     * nnU-Net write, unless a size exceeds 32767).
+     */
+    public Builder nifti2(boolean on) {
+      this.nifti2 = on;
       return this;
     }
 

@@ -85,6 +85,40 @@ class NiftiWriterTest {
   }
 
   @Test
+  void writesNifti2WithTheGeometryInDoublePrecisionOnRequest() throws IOException {
+    double[] affine = ROTATED.clone();
+    affine[3] = 12.345678901234; // no float32
+    Volume<FloatType> v = floats(Geometry.of(SPACING, affine));
+    Path out = tmp.resolve("two.nii.gz");
+    NiftiWriter.builder().nifti2(true).build().write(v, out);
+    NiftiHeader h = NiftiReader.readHeader(out);
+    assertEquals(2, h.version());
+    assertEquals(544, h.voxOffset());
+    assertEquals(2, h.sformCode());
+    assertEquals(1, h.qformCode());
+    assertEquals(2, h.xyztUnits());
+    assertArrayEquals(affine, h.sformAffine(), 0.0);
+    assertArrayEquals(affine, h.qformAffine(), 1e-12);
+    Volume<?> back = new NiftiReader().read(out);
+    assertEquals(v.geometry(), back.geometry(), "NIfTI-2 keeps the geometry exactly");
+    assertSameVoxels(v.image(), back.image());
+  }
+
+  @Test
+  void aVolumeLongerThanNifti1AllowsIsWrittenAsNifti2() throws IOException {
+    ArrayImg<UnsignedByteType, ?> img = ArrayImgs.unsignedBytes(40000, 2, 3);
+    int i = 0;
+    for (UnsignedByteType t : img) t.set(i++ % 251);
+    Path out = tmp.resolve("long.nii");
+    Volume<UnsignedByteType> v = Volume.of(img, Geometry.ofSpacing(0.5, 1, 2));
+    new NiftiWriter().write(v, out);
+    NiftiHeader h = NiftiReader.readHeader(out);
+    assertEquals(2, h.version());
+    assertArrayEquals(new long[] {40000, 2, 3}, h.shape());
+    assertSameVoxels(v.image(), new NiftiReader().read(out).image());
+  }
+
+  @Test
   void writesNoQformForAShearedAffine() throws IOException {
     double[] shear = ROTATED.clone();
     shear[2] = 0.25;
@@ -141,6 +175,8 @@ class NiftiWriterTest {
     new NiftiWriter().write(floats(Geometry.of(SPACING, ROTATED)), scalar);
     Path four = tmp.resolve("four_d.nii.gz");
     new NiftiWriter().write(new NiftiReader().read(TestFiles.resource("nifti/ch4d_int16.nii.gz")), four);
+    Path two = tmp.resolve("two.nii.gz");
+    NiftiWriter.builder().nifti2(true).build().write(floats(Geometry.of(SPACING, ROTATED)), two);
 
     String script = String.join("\n",
         "import sys, json, hashlib, nibabel as nib, numpy as np",
@@ -154,10 +190,10 @@ class NiftiWriterTest {
         "                'sha': hashlib.sha256(d.astype('<f8').tobytes(order='F')).hexdigest()})",
         "print(json.dumps(out))");
     JsonArray results = JsonParser.parseString(Python.run(python, script, tmp, seg.toString(), scalar.toString(),
-        four.toString())).getAsJsonArray();
+        four.toString(), two.toString())).getAsJsonArray();
 
-    Path[] files = {seg, scalar, four};
-    String[] dtypes = {"uint8", "float32", "int16"};
+    Path[] files = {seg, scalar, four, two};
+    String[] dtypes = {"uint8", "float32", "int16", "float32"};
     for (int i = 0; i < files.length; i++) {
       JsonObject r = results.get(i).getAsJsonObject();
       Volume<?> ours = new NiftiReader().read(files[i]);
