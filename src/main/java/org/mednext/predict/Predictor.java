@@ -247,9 +247,12 @@ public final class Predictor implements AutoCloseable {
    * @param channels one (z, y, x) C-order array per channel, not modified
    * @param shape (z, y, x)
    * @param spacing (z, y, x) in mm
+   * @throws IllegalArgumentException for NaN or infinite values, which nnU-Net's pipeline would spread over whole
+   *     tiles (a group norm averages over the patch) and turn into meaningless labels
    */
   public Prediction predict(float[][] channels, int[] shape, double[] spacing, Progress progress) {
     long t0 = System.nanoTime();
+    for (int c = 0; c < channels.length; c++) checkFinite(channels[c], shape, c);
     progress.start("preprocessing", 0);
     PreprocessedCase c = preprocessor.run(channels, shape, spacing);
     progress.checkCancelled();
@@ -266,6 +269,23 @@ public final class Predictor implements AutoCloseable {
     Checks.state(Arrays.equals(r.shape(), shape), "exported shape %s differs from the input %s", Arrays.toString(r.shape()), Arrays.toString(shape));
     return new Prediction(r.labels(), r.shape(), r.probabilities(),
         new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+  }
+
+  private void checkFinite(float[] values, int[] shape, int channel) {
+    long bad = 0;
+    int first = -1;
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        if (bad++ == 0) first = i;
+      }
+    }
+    if (bad == 0) return;
+    int nx = shape[2];
+    int ny = shape[1];
+    throw new IllegalArgumentException(String.format(Locale.ROOT, "channel %d (%s) has %d voxel(s) that are NaN or "
+        + "infinite, the first at voxel (%d, %d, %d) = %s; the network would spread them over whole tiles: replace "
+        + "them first, e.g. with the background intensity", channel, model.datasetJson().channelNames().get(channel),
+        bad, first % nx, first / nx % ny, first / (nx * ny), values[first]));
   }
 
   /** A one-line description for logs. */

@@ -245,6 +245,23 @@ class PredictCommandTest {
     assertArrayEquals(b, TestVolumes.readLabels(out.resolve("b.nii.gz")));
   }
 
+  @Test
+  void anImageWithNaNVoxelsIsRefusedNamingTheFirst() throws Exception {
+    float[] values = PHANTOM.values().clone();
+    values[(5 * PHANTOM.ny() + 4) * PHANTOM.nx() + 3] = Float.NaN;
+    values[values.length - 1] = Float.POSITIVE_INFINITY;
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(values, in.resolve("holes.nii.gz"));
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(in, out);
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("holes: channel 0 (MR) has 2 voxel(s) that are NaN or infinite, the first at voxel "
+        + "(3, 4, 5) = NaN"), r.err());
+    try (var files = Files.list(out)) {
+      assertEquals(0, files.count());
+    }
+  }
+
   private CliRunner predict(Path in, Path out, String... extra) {
     return predict(model, in, out, extra);
   }
