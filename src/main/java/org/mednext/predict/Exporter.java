@@ -1,5 +1,7 @@
 package org.mednext.predict;
 
+import java.util.function.IntPredicate;
+
 import org.mednext.model.Labels;
 import org.mednext.preprocess.Cropping;
 import org.mednext.preprocess.PreprocessedCase;
@@ -173,7 +175,7 @@ final class Exporter {
   }
 
   /** Region {@code k}'s label where its probability exceeds 0.5; later regions of regions_class_order win. */
-  private void paintRegion(int k, java.util.function.IntPredicate above, short[] seg) {
+  private void paintRegion(int k, IntPredicate above, short[] seg) {
     short value = (short) (int) labels.regionsClassOrder().get(k);
     for (int i = 0; i < seg.length; i++) if (above.test(i)) seg[i] = value;
   }
