@@ -1,7 +1,6 @@
 package org.mednext.predict;
 
 import java.util.function.IntPredicate;
-
 import org.mednext.model.Labels;
 import org.mednext.preprocess.Cropping;
 import org.mednext.preprocess.PreprocessedCase;
