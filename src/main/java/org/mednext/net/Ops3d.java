@@ -66,9 +66,10 @@ final class Ops3d {
     int k = (int) weight.getShape().get(2);
     int p = k / 2;
     long outDepth = (depth + 2L * p - k) / stride + 1;
-    NDArray padded = x.pad(new Shape(0, 0, 0, 0, 0, 0, 0, 0, p, p), 0);
     NDArray w = n == 1 ? weight : weight.tile(new long[] {n, 1, 1, 1, 1});
     NDArray b = n == 1 ? bias : bias.tile(n);
+    if (stride == 1 && inPlace) return depthwiseConvUnpadded(x, w, b);
+    NDArray padded = x.pad(new Shape(0, 0, 0, 0, 0, 0, 0, 0, p, p), 0);
     NDArray y = null;
     for (int dz = 0; dz < k; dz++) {
       NDArray slab = padded.get(new NDIndex("{}:{}:{}", dz, dz + stride * (outDepth - 1) + 1, stride))
@@ -85,6 +86,39 @@ final class Ops3d {
     }
     Shape o = y.getShape();
     return y.reshape(outDepth, n, c, o.get(2), o.get(3));
+  }
+
+  /**
+   * Stride 1 without autograd: the centre depth tap over all planes (with the bias), then every other tap added in
+   * place into the planes it reaches, reading real planes only. No zero-padded copy of the input, and no 2-D
+   * convolutions of zero planes, which are most of the work at the last levels of a thin patch (1 or 2 planes deep).
+   *
+   * @param w (N*C, 1, k, k, k), b (N*C): the weight and bias tiled over the batch
+   */
+  private static NDArray depthwiseConvUnpadded(NDArray x, NDArray w, NDArray b) {
+    Shape s = x.getShape();
+    long depth = s.get(0);
+    int k = (int) w.getShape().get(2);
+    int p = k / 2;
+    long groups = s.get(1) * s.get(2);
+    NDArray planes = x.reshape(depth, groups, s.get(3), s.get(4));
+    NDArray y = conv2d(planes, w.get(new NDIndex(":, :, {}", p)), b, p, (int) groups);
+    for (int dz = 0; dz < k; dz++) {
+      int o = dz - p; // output plane z reads input plane z + o
+      if (o == 0 || Math.abs(o) >= depth) continue;
+      NDArray r = conv2d(planes.get(new NDIndex("{}:{}", Math.max(0, o), depth - Math.max(0, -o))),
+          w.get(new NDIndex(":, :, {}", dz)), null, p, (int) groups);
+      y.get(new NDIndex("{}:{}", Math.max(0, -o), depth - Math.max(0, o))).addi(r);
+      r.close();
+    }
+    Shape o = y.getShape();
+    return y.reshape(depth, s.get(1), s.get(2), o.get(2), o.get(3));
+  }
+
+  /** 2-D depthwise convolution of (D, G, H, W) planes, stride 1, padding p. */
+  private static NDArray conv2d(NDArray planes, NDArray kernel, NDArray bias, int p, int groups) {
+    return Conv2d.conv2d(planes, kernel, bias, new Shape(1, 1), new Shape(p, p), new Shape(1, 1), groups)
+        .singletonOrThrow();
   }
 
   /**
