@@ -125,8 +125,10 @@ public final class BatchLoader implements AutoCloseable {
     Object result;
     lock.lockInterruptibly();
     try {
-      while (!finished.containsKey(nextToDeliver)) {
+      // closed is asked first: a batch finished before the close is dropped, not delivered
+      while (true) {
         if (closed) throw new IllegalStateException("the batch loader is closed");
+        if (finished.containsKey(nextToDeliver)) break;
         ready.await();
       }
       result = finished.remove(nextToDeliver);
@@ -148,6 +150,7 @@ public final class BatchLoader implements AutoCloseable {
     lock.lock();
     try {
       closed = true;
+      finished.clear();
       ready.signalAll();
       space.signalAll();
     } finally {
