@@ -40,8 +40,9 @@ public final class CaseWriter {
   }
 
   /**
-   * As above; a cancelled {@code progress} stops the probabilities between two classes (a many-class CT's archive
-   * takes half a minute) with a {@link CancelledException}, and nothing of the case is left in {@code outputDir}.
+   * As above, reporting the classes of the probabilities as they are written (a many-class CT's archive takes half a
+   * minute); a cancelled {@code progress} stops them between two classes with a {@link CancelledException}, and
+   * nothing of the case is left in {@code outputDir}.
    */
   public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads,
       Progress progress) throws IOException {
@@ -50,9 +51,10 @@ public final class CaseWriter {
     if (p.probabilities() != null) {
       probs = probabilityFile(outputDir, id);
       long[] shape = {p.probabilities().classes(), p.shape()[0], p.shape()[1], p.shape()[2]};
+      progress.start("writing probabilities", shape[0]);
       try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
         // one class's full-size map at a time
-        npz.addFloat32("probabilities", shape, cancellable(p.probabilities().maps(), progress));
+        npz.addFloat32("probabilities", shape, reported(p.probabilities().maps(), progress));
         npz.commit();
       }
     }
@@ -61,11 +63,13 @@ public final class CaseWriter {
     return probs == null ? List.of(labels) : List.of(labels, probs);
   }
 
-  /** {@code maps}, asking {@code progress} before each whether to stop. */
-  private static Iterable<float[]> cancellable(Iterable<float[]> maps, Progress progress) {
+  /** {@code maps}, asking {@code progress} before each whether to stop and counting the ones taken as its steps. */
+  private static Iterable<float[]> reported(Iterable<float[]> maps, Progress progress) {
     return () -> {
       Iterator<float[]> it = maps.iterator();
       return new Iterator<>() {
+        private long taken;
+
         @Override
         public boolean hasNext() {
           return it.hasNext();
@@ -74,6 +78,7 @@ public final class CaseWriter {
         @Override
         public float[] next() {
           progress.checkCancelled();
+          progress.update(taken++);
           return it.next();
         }
       };

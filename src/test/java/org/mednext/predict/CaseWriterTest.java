@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -22,9 +23,30 @@ class CaseWriterTest {
   @TempDir Path dir;
 
   @Test
-  void writesTheProbabilitiesThenTheLabels() throws Exception {
-    List<Path> written = CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, Progress.none());
+  void writesBothFilesReportingTheClassesOfTheProbabilities() throws Exception {
+    List<String> reported = new ArrayList<>();
+    Progress recording = new Progress() {
+      @Override
+      public void start(String stage, long total) {
+        reported.add(stage + " " + total);
+      }
+
+      @Override
+      public void update(long done) {
+        reported.add(Long.toString(done));
+      }
+
+      @Override
+      public void message(String text) {}
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+    };
+    List<Path> written = CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, recording);
     assertEquals(List.of(dir.resolve("a.nii.gz"), dir.resolve("a.npz")), written.stream().sorted().toList());
+    assertEquals(List.of("writing probabilities 3", "0", "1", "2"), reported);
   }
 
   @Test
