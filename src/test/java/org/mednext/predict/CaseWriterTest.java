@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.preprocess.BoundingBox;
 import org.mednext.task.CancelledException;
-import org.mednext.task.Progress;
+import org.mednext.testutil.RecordingProgress;
 import org.mednext.volume.Geometry;
 
 /** {@link CaseWriter}: a case's files appear whole or not at all, also when the user stops the writing. */
@@ -24,52 +22,18 @@ class CaseWriterTest {
 
   @Test
   void writesBothFilesReportingTheClassesOfTheProbabilities() throws Exception {
-    List<String> reported = new ArrayList<>();
-    Progress recording = new Progress() {
-      @Override
-      public void start(String stage, long total) {
-        reported.add(stage + " " + total);
-      }
-
-      @Override
-      public void update(long done) {
-        reported.add(Long.toString(done));
-      }
-
-      @Override
-      public void message(String text) {}
-
-      @Override
-      public boolean isCancelled() {
-        return false;
-      }
-    };
-    List<Path> written = CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, recording);
+    RecordingProgress progress = RecordingProgress.recording();
+    List<Path> written = CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, progress);
     assertEquals(List.of(dir.resolve("a.nii.gz"), dir.resolve("a.npz")), written.stream().sorted().toList());
-    assertEquals(List.of("writing probabilities 3", "0", "1", "2"), reported);
+    assertEquals(List.of("writing probabilities 3", "0", "1", "2"), progress.events());
   }
 
   @Test
   void aCancelBetweenTwoClassesLeavesNothingOfTheCase() throws Exception {
-    AtomicInteger asked = new AtomicInteger();
-    Progress cancelledAfterTheFirstClass = new Progress() {
-      @Override
-      public void start(String stage, long total) {}
-
-      @Override
-      public void update(long done) {}
-
-      @Override
-      public void message(String text) {}
-
-      @Override
-      public boolean isCancelled() {
-        return asked.incrementAndGet() > 1;
-      }
-    };
+    RecordingProgress cancelledAfterTheFirstClass = RecordingProgress.cancelledFromQuestion(2);
     assertThrows(CancelledException.class,
         () -> CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, cancelledAfterTheFirstClass));
-    assertEquals(2, asked.get(), "asked before the first and the second class");
+    assertEquals(2, cancelledAfterTheFirstClass.asked(), "asked before the first and the second class");
     try (var files = Files.list(dir)) {
       assertEquals(List.of(), files.toList(), "no archive, no label file, no temporary file");
     }
