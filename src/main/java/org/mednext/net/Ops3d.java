@@ -75,8 +75,7 @@ final class Ops3d {
       NDArray slab = padded.get(new NDIndex("{}:{}:{}", dz, dz + stride * (outDepth - 1) + 1, stride))
           .reshape(outDepth, n * c, s.get(3), s.get(4));
       NDArray wz = w.get(new NDIndex(":, :, {}", dz));
-      NDArray r = Conv2d.conv2d(slab, wz, dz == 0 ? b : null, new Shape(stride, stride), new Shape(p, p),
-          new Shape(1, 1), (int) (n * c)).singletonOrThrow();
+      NDArray r = conv2d(slab, wz, dz == 0 ? b : null, stride, p, (int) (n * c));
       if (y == null) {
         y = r;
       } else {
@@ -102,12 +101,12 @@ final class Ops3d {
     int p = k / 2;
     long groups = s.get(1) * s.get(2);
     NDArray planes = x.reshape(depth, groups, s.get(3), s.get(4));
-    NDArray y = conv2d(planes, w.get(new NDIndex(":, :, {}", p)), b, p, (int) groups);
+    NDArray y = conv2d(planes, w.get(new NDIndex(":, :, {}", p)), b, 1, p, (int) groups);
     for (int dz = 0; dz < k; dz++) {
       int o = dz - p; // output plane z reads input plane z + o
       if (o == 0 || Math.abs(o) >= depth) continue;
       NDArray r = conv2d(planes.get(new NDIndex("{}:{}", Math.max(0, o), depth - Math.max(0, -o))),
-          w.get(new NDIndex(":, :, {}", dz)), null, p, (int) groups);
+          w.get(new NDIndex(":, :, {}", dz)), null, 1, p, (int) groups);
       y.get(new NDIndex("{}:{}", Math.max(0, -o), depth - Math.max(0, o))).addi(r);
       r.close();
     }
@@ -115,10 +114,10 @@ final class Ops3d {
     return y.reshape(depth, s.get(1), s.get(2), o.get(2), o.get(3));
   }
 
-  /** 2-D depthwise convolution of (D, G, H, W) planes, stride 1, padding p. */
-  private static NDArray conv2d(NDArray planes, NDArray kernel, NDArray bias, int p, int groups) {
-    return Conv2d.conv2d(planes, kernel, bias, new Shape(1, 1), new Shape(p, p), new Shape(1, 1), groups)
-        .singletonOrThrow();
+  /** 2-D depthwise convolution of (D, G, H, W) planes with {@code groups} = G, kernel (G, 1, kh, kw). */
+  private static NDArray conv2d(NDArray planes, NDArray kernel, NDArray bias, int stride, int padding, int groups) {
+    return Conv2d.conv2d(planes, kernel, bias, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1),
+        groups).singletonOrThrow();
   }
 
   /**
@@ -173,8 +172,8 @@ final class Ops3d {
             NDArray slab = xp.get(new NDIndex("{}:{}, :, :, {}:{}, {}:{}", padLeft + j, padLeft + j + depth,
                 h0, h0 + h + th - 1, w0, w0 + wd + tw - 1));
             NDArray kernel = flipped.get(new NDIndex(":, :, {}, {}:{}:2, {}:{}:2", kd, kh, kh + 2 * th - 1, kw, kw + 2 * tw - 1));
-            NDArray r = Conv2d.conv2d(slab.reshape(depth, n * c, h + th - 1, wd + tw - 1), kernel,
-                sum == null ? b : null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), (int) (n * c)).singletonOrThrow();
+            NDArray r = conv2d(slab.reshape(depth, n * c, h + th - 1, wd + tw - 1), kernel, sum == null ? b : null, 1, 0,
+                (int) (n * c));
             if (sum == null) {
               sum = r;
             } else {
