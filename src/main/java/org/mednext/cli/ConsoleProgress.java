@@ -1,6 +1,9 @@
 package org.mednext.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mednext.task.Progress;
@@ -35,9 +38,22 @@ final class ConsoleProgress implements Progress {
     return new ConsoleProgress(err, interactive, newPrefix, cancelled);
   }
 
-  /** A progress bar for the process's terminal (interactive when a console is attached). */
+  /** A progress bar for the process's terminal: redrawn in place when stderr is one, else one line per stage. */
   static ConsoleProgress forTerminal(PrintWriter err, String prefix) {
-    return new ConsoleProgress(err, System.console() != null, prefix);
+    return new ConsoleProgress(err, stderrIsTerminal(), prefix);
+  }
+
+  /**
+   * Whether stderr, where the bar goes, is a terminal. {@code System.console()} asks about stdin and stdout, so a
+   * run with its output redirected to a file (or a pipe) would lose its bar; Linux names stderr's device instead.
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 
   void cancel() {

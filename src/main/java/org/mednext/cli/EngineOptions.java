@@ -11,8 +11,9 @@ final class EngineOptions {
       description = "threads for the network and the CPU stages (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-      description = "where the network runs: auto (the GPU when DJL sees one), cpu or gpu (default: ${DEFAULT-VALUE})")
+  @Option(names = {"--device", "-device"}, paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+      description = "where the network runs: auto (the GPU when DJL sees one), cpu or gpu (also: cuda) "
+          + "(default: ${DEFAULT-VALUE})")
   String device = "auto";
 
   @Option(names = "--verbose", description = "print stack traces of errors")

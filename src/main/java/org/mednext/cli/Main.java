@@ -16,7 +16,9 @@ public final class Main {
 
   public static void main(String[] args) {
     oneLineLogging();
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    StopOnSignal.reported(); // a Ctrl-C hook waiting for the last line may let the JVM end now
+    System.exit(code);
   }
 
   /** java.util.logging notes (e.g. "using ZScoreNormalization") as one "mednext: ..." line on stderr. */
@@ -40,7 +42,13 @@ public final class Main {
     cl.setExecutionExceptionHandler(handler);
     cl.setParameterExceptionHandler(handler);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) { // picocli hands only Exceptions to the handler
+      err.println("mednext: error: " + ErrorHandler.message(e));
+      err.flush();
+      return ErrorHandler.INTERNAL;
+    }
   }
 
   /** Version from the jar manifest, or "development". */

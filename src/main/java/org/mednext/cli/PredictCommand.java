@@ -52,7 +52,7 @@ final class PredictCommand implements Callable<Integer> {
       description = "checkpoint file name in the fold folders (default: ${DEFAULT-VALUE})")
   String checkpointName;
 
-  @Option(names = "--step_size", paramLabel = "S", defaultValue = "0.5",
+  @Option(names = {"--step_size", "-step_size"}, paramLabel = "S", defaultValue = "0.5",
       description = "tile step as a fraction of the patch, in (0, 1] (default: ${DEFAULT-VALUE}); larger is faster")
   double stepSize;
 
@@ -62,8 +62,32 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--save_probabilities", description = "also write <case>.npz with the class probabilities")
   boolean saveProbabilities;
 
-  @Option(names = "--continue_prediction", description = "skip cases whose output file already exists")
+  @Option(names = {"--continue_prediction", "--c"},
+      description = "skip cases whose output exists (the .nii.gz, and with --save_probabilities also the .npz)")
   boolean continuePrediction;
+
+  @Option(names = "-num_parts", paramLabel = "N", defaultValue = "1",
+      description = "split the cases into N parts, for N jobs that share the work (default: ${DEFAULT-VALUE})")
+  int numParts;
+
+  @Option(names = "-part_id", paramLabel = "K", defaultValue = "0",
+      description = "the part this job predicts, 0 .. N-1: cases K, K+N, K+2N, ... (default: ${DEFAULT-VALUE})")
+  int partId;
+
+  @Option(names = "--disable_progress_bar", description = "one line per stage instead of a bar redrawn in place")
+  boolean noProgressBar;
+
+  @Option(names = "-npp", paramLabel = "N",
+      description = "nnUNetv2_predict's preprocessing processes: accepted and ignored (--threads sets the threads)")
+  int ignoredPreprocessingProcesses;
+
+  @Option(names = "-nps", paramLabel = "N",
+      description = "nnUNetv2_predict's export processes: accepted and ignored (--threads sets the threads)")
+  int ignoredExportProcesses;
+
+  @Option(names = "--not_on_device",
+      description = "nnUNetv2_predict's option: accepted and ignored (the accumulators are always in main memory)")
+  boolean ignoredNotOnDevice;
 
   @Mixin EngineOptions engine;
 
@@ -76,30 +100,35 @@ final class PredictCommand implements Callable<Integer> {
     PredictorOptions options = PredictorOptions.defaults().withFolds(foldList).withCheckpointName(checkpointName)
         .withStepSize(stepSize).withMirroring(!disableTta).withProbabilities(saveProbabilities)
         .withThreads(engine.checkedThreads()).withDevice(engine.device);
-    Files.createDirectories(output);
-    ConsoleProgress progress = ConsoleProgress.forTerminal(err, "");
-    Thread worker = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      progress.cancel(); // Ctrl-C: stop between tiles, leave no half-written file
-      try {
-        worker.join(20_000);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    // the engine starts in the background while the first case is read and preprocessed
-    try (Predictor predictor = Predictor.open(model, options)) {
-      List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(), predictor.channels());
+    if (numParts < 1 || partId < 0 || partId >= numParts) {
+      throw new IllegalArgumentException("-part_id must be in 0 .. -num_parts - 1 (got -part_id " + partId
+          + ", -num_parts " + numParts + ")");
+    }
+    if (Files.exists(output) && !Files.isDirectory(output)) {
+      throw new IllegalArgumentException(output + " is a file; -o takes the folder to write the segmentations into");
+    }
+    ConsoleProgress progress = noProgressBar ? new ConsoleProgress(err, false, "") : ConsoleProgress.forTerminal(err, "");
+    // Ctrl-C: stop between tiles, leave no half-written file; the engine starts in the background while the first
+    // case is read and preprocessed
+    try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 20);
+        Predictor predictor = Predictor.open(model, options)) {
+      List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(), predictor.channels());
+      CaseWriter.requireInputsKept(all, output);
+      List<CaseInput> cases = new ArrayList<>();
+      for (int i = partId; i < all.size(); i += numParts) cases.add(all.get(i)); // nnU-Net's cases[part_id::num_parts]
+      Files.createDirectories(output);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
-      out.printf(Locale.ROOT, "%d case(s) -> %s%n", cases.size(), output);
+      out.printf(Locale.ROOT, "%d case(s)%s -> %s%n", cases.size(),
+          numParts > 1 ? String.format(Locale.ROOT, " (part %d of %d parts of %d)", partId, numParts, all.size()) : "",
+          output);
       out.flush();
       boolean engineShown = false;
       int failed = 0;
+      boolean internal = false;
       for (int i = 0; i < cases.size(); i++) {
         CaseInput c = cases.get(i);
         String label = String.format(Locale.ROOT, "[%d/%d] %s: ", i + 1, cases.size(), c.id());
-        if (continuePrediction && Files.exists(CaseWriter.labelFile(output, c.id()))) {
+        if (continuePrediction && CaseWriter.isDone(output, c.id(), saveProbabilities)) {
           out.println(label + "skipped (output exists)");
           continue;
         }
@@ -118,30 +147,27 @@ final class PredictCommand implements Callable<Integer> {
           List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id(), engine.threads, caseProgress);
           double write = (System.nanoTime() - w0) / 1e9;
           caseProgress.endLine();
-          out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | write %.1f s | peak RSS %s -> %s%n",
+          out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | write %.1f s | peak RSS so far %s -> %s%n",
               label, p.times().preprocess(), p.times().predict(), p.times().export(), write,
               gigabytes(ProcessMemory.peakRssBytes()), String.join(", ", written.stream().map(Path::toString).toList()));
         } catch (CancelledException e) {
           throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+          // a case too large for the memory given fails alone; its arrays are garbage now, and the next may fit
           predictor.rethrowFailure(e); // no engine or device: no case can run, and that is the news
           failed++;
-          err.println("mednext: error: " + label + ErrorHandler.message(e));
+          boolean ours = !ErrorHandler.isBadInput(e) && !(e instanceof OutOfMemoryError);
+          internal |= !ErrorHandler.isBadInput(e);
+          err.println("mednext: " + (ours ? "internal error: " : "error: ") + label + ErrorHandler.message(e));
           if (engine.verbose) e.printStackTrace(err);
         }
         out.flush();
       }
       if (failed > 0) {
         err.printf(Locale.ROOT, "mednext: %d of %d case(s) failed%n", failed, cases.size());
-        return ErrorHandler.BAD_INPUT;
+        return internal ? ErrorHandler.INTERNAL : ErrorHandler.BAD_INPUT;
       }
       return 0;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting after Ctrl-C; the hook is waiting for us
-      }
     }
   }
 

@@ -121,29 +121,14 @@ final class TrainCommand implements Callable<Integer> {
     TrainingSetup setup = new TrainingSetup(data, output, Optional.ofNullable(pretrained), network, patchSize, spacing,
         Optional.ofNullable(fold), resume);
     ConsoleProgress progress = ConsoleProgress.forTerminal(err, "");
-    Thread worker = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      progress.cancel(); // Ctrl-C: stop at the next iteration; checkpoint_latest of the last epoch stays
-      try {
-        worker.join(60_000);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
+    // Ctrl-C: stop at the next iteration; checkpoint_latest of the last epoch stays
+    try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 60)) {
       Trainer.Result r = Trainer.train(setup, options, progress, EpochListener.none());
       progress.endLine();
       out.printf(Locale.ROOT, "model folder: %s%n", r.modelFolder());
       out.printf(Locale.ROOT, "checkpoints, log and progress.png: %s%n", r.foldFolder());
       out.printf(Locale.ROOT, "validation Dice per label: %s%n", r.finalDice());
       return 0;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook waits for this thread
-      }
     }
   }
 }

@@ -93,6 +93,7 @@ public final class Engines {
       case "cpu":
         return Device.cpu();
       case "gpu":
+      case "cuda": // nnUNetv2_predict's name
         if (e.getGpuCount() == 0) {
           throw new EngineUnavailableException(
               "--device gpu: DJL sees no CUDA GPU. The bundled PyTorch natives are CPU-only; to use a GPU, run "

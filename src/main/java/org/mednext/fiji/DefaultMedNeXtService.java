@@ -166,12 +166,13 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
   @Override
   public BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, PredictorOptions options,
       boolean skipExisting, Progress progress) throws IOException {
-    Files.createDirectories(outputFolder);
     try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: segmenting files")) {
       Progress p = ImageJProgress.both(task, progress);
       return withPredictor(modelFolder, options, p, predictor -> {
         List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
             predictor.channels());
+        CaseWriter.requireInputsKept(cases, outputFolder);
+        Files.createDirectories(outputFolder);
         List<Path> written = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
@@ -179,7 +180,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
           p.checkCancelled();
           CaseInput c = cases.get(i);
           String label = String.format(Locale.ROOT, "[%d/%d] %s: ", i + 1, cases.size(), c.id());
-          if (skipExisting && Files.exists(CaseWriter.labelFile(outputFolder, c.id()))) {
+          if (skipExisting && CaseWriter.isDone(outputFolder, c.id(), options.probabilities())) {
             skipped.add(c.id());
             continue;
           }
@@ -192,7 +193,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             log.info(String.format(Locale.ROOT, "MedNeXt-v2: %s%.1f s", label, r.times().total()));
           } catch (CancelledException e) {
             throw e;
-          } catch (IOException | RuntimeException e) {
+          } catch (IOException | RuntimeException | OutOfMemoryError e) {
             predictor.rethrowFailure(e); // no engine or device: no case can run, and that is the news
             failed.put(c.id(), Errors.message(e));
             log.warn("MedNeXt-v2: " + label + Errors.message(e));

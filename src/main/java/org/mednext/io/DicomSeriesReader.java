@@ -56,7 +56,7 @@ public final class DicomSeriesReader implements VolumeReader {
     return Files.isRegularFile(file) && DicomFiles.isDicom(file);
   }
 
-  /** Whether the folder holds at least one file that looks like DICOM. */
+  /** Whether the folder holds at least one file that looks like DICOM, a DICOMDIR not counted. */
   public static boolean isDicomFolder(Path folder) throws IOException {
     return Files.isDirectory(folder) && !dicomFiles(folder).isEmpty();
   }
@@ -211,7 +211,10 @@ public final class DicomSeriesReader implements VolumeReader {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path p : (Iterable<Path>) files.sorted()::iterator) {
-        if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".") && DicomFiles.isDicom(p)) out.add(p);
+        String name = p.getFileName().toString();
+        // a DICOMDIR indexes the series of a CD or PACS export (in sub-folders); it holds no image
+        if (name.startsWith(".") || name.equalsIgnoreCase("DICOMDIR")) continue;
+        if (Files.isRegularFile(p) && DicomFiles.isDicom(p)) out.add(p);
       }
     }
     return out;

@@ -159,8 +159,8 @@ final class NiftiHeaderCodec {
   /**
    * A little-endian single-file NIfTI-1 header with the 4-byte extension flag (352 bytes): the volume's size
    * (x, y, z, c), datatype, spacing as pixdim, the affine as sform (code {@code sformCode}), the qform from the
-   * affine with {@code qformCode} when the affine is a rotation times the spacing (else qform_code 0), mm units,
-   * no scaling.
+   * affine with {@code qformCode} when the affine is a rotation times the spacing (else qform_code 0 and no
+   * quaternion), mm units, no scaling.
    */
   static byte[] encodeNifti1(long[] size, NiftiDatatype dt, double[] spacing, double[] affine, int sformCode,
       int qformCode, String description) {
@@ -173,7 +173,7 @@ final class NiftiHeaderCodec {
     for (int d = 4; d < 7; d++) b.putShort(42 + 2 * d, (short) 1);
     b.putShort(70, (short) dt.code());
     b.putShort(72, (short) dt.bitpix());
-    double[] q = qformCode > 0 ? NiftiAffines.toQuaternion(affine, spacing) : null;
+    double[] q = NiftiAffines.toQuaternion(affine, spacing); // filled even with code 0, as nibabel does
     b.putFloat(76, q != null ? (float) q[3] : 1f);
     for (int d = 0; d < 3; d++) b.putFloat(80 + 4 * d, (float) spacing[d]);
     for (int d = 3; d < 7; d++) b.putFloat(80 + 4 * d, 1f);
@@ -212,7 +212,7 @@ final class NiftiHeaderCodec {
     b.putLong(16, channels ? 4 : 3);
     for (int d = 0; d < 4; d++) b.putLong(24 + 8 * d, size[d]);
     for (int d = 4; d < 7; d++) b.putLong(24 + 8 * d, 1);
-    double[] q = qformCode > 0 ? NiftiAffines.toQuaternion(affine, spacing) : null;
+    double[] q = NiftiAffines.toQuaternion(affine, spacing); // filled even with code 0, as nibabel does
     b.putDouble(104, q != null ? q[3] : 1);
     for (int d = 0; d < 3; d++) b.putDouble(112 + 8 * d, spacing[d]);
     for (int d = 3; d < 7; d++) b.putDouble(112 + 8 * d, 1);

@@ -236,7 +236,10 @@ public final class NiftiWriter implements VolumeWriter {
       return this;
     }
 
-    /** {@code qform_code}, 0 to 5 (default 1 = scanner); 0 writes no qform. */
+    /**
+     * {@code qform_code}, 0 to 5 (default 1 = scanner); with 0 readers ignore the quaternion, which is still filled, as
+     * nibabel does.
+     */
     public Builder qformCode(int code) {
       Checks.argument(code >= 0 && code <= 5, "qform_code must be 0..5, got %d", code);
       this.qformCode = code;

@@ -7,8 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mednext.io.CaseFiles;
@@ -43,22 +45,28 @@ public record CaseInput(String id, List<Path> channels) {
    *   <li>a volume file (NIfTI, TIFF, DICOM) or a DICOM series folder: one case; a file named
    *       {@code CASE_0000<ending>} of a multi-channel model brings its sibling channels;
    *   <li>a folder in nnU-Net's layout ({@code CASE_XXXX<ending>}): one case per CASE;
-   *   <li>for single-channel models, any other folder: every volume file and DICOM series sub-folder in it.
+   *   <li>for single-channel models, any other folder: every volume file and DICOM series sub-folder in it (an
+   *       Analyze/NIfTI pair counts once, by its .hdr).
    * </ul>
+   * The nnU-Net layout is recognised by the model's file ending, or, where no file has it (a model trained on .mha
+   * files, say), by .nii.gz, .nii, .tif or .tiff.
+   *
+   * @throws VolumeFormatException when two inputs would be written under the same case name
    */
   public static List<CaseInput> discover(Path input, String fileEnding, int modelChannels) throws IOException {
     if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "no such file or folder");
     if (Files.isRegularFile(input) || DicomSeriesReader.isDicomFolder(input)) {
-      return List.of(single(input, fileEnding, modelChannels));
+      return List.of(single(input, modelChannels));
     }
-    if (hasNnUnetLayout(input, fileEnding)) {
+    String layoutEnding = nnUnetLayoutEnding(input, fileEnding);
+    if (layoutEnding != null) {
       List<CaseInput> out = new ArrayList<>();
-      for (CaseFiles.Case c : CaseFiles.discover(input, fileEnding, modelChannels)) out.add(new CaseInput(c.id(), c.channels()));
+      for (CaseFiles.Case c : CaseFiles.discover(input, layoutEnding, modelChannels)) out.add(new CaseInput(c.id(), c.channels()));
       return out;
     }
     if (modelChannels != 1) {
       throw new VolumeFormatException(input, "the model takes " + modelChannels + " channels: name the files "
-          + "CASE_0000" + fileEnding + ", CASE_0001" + fileEnding + ", ... as nnU-Net does");
+          + "CASE_0000.nii.gz, CASE_0001.nii.gz, ... as nnU-Net does");
     }
     List<CaseInput> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(input)) {
@@ -66,7 +74,7 @@ public record CaseInput(String id, List<Path> channels) {
       ds.forEach(entries::add);
       entries.sort(null);
       for (Path p : entries) {
-        if (p.getFileName().toString().startsWith(".")) continue;
+        if (p.getFileName().toString().startsWith(".") || isImageOfPair(p)) continue;
         boolean volume = Files.isRegularFile(p) && (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p));
         if (volume || (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p))) out.add(new CaseInput(stem(p), List.of(p)));
       }
@@ -74,16 +82,45 @@ public record CaseInput(String id, List<Path> channels) {
     if (out.isEmpty()) {
       throw new VolumeFormatException(input, "no NIfTI/TIFF files or DICOM series found in this folder");
     }
+    requireDistinctNames(input, out);
     return out;
   }
 
-  private static CaseInput single(Path input, String fileEnding, int modelChannels) throws IOException {
+  /** Two inputs whose names differ only by extension (x.nii.gz and x.tif) would overwrite each other's output. */
+  private static void requireDistinctNames(Path folder, List<CaseInput> cases) throws VolumeFormatException {
+    Map<String, Path> seen = new HashMap<>();
+    for (CaseInput c : cases) {
+      Path before = seen.putIfAbsent(c.id(), c.channels().get(0));
+      if (before != null) {
+        throw new VolumeFormatException(folder, before.getFileName() + " and " + c.channels().get(0).getFileName()
+            + " would both be written as case " + c.id() + ": rename one of them or put it in another folder");
+      }
+    }
+  }
+
+  /** The .img (.img.gz) of an Analyze/NIfTI pair whose .hdr is beside it: read through the .hdr. */
+  private static boolean isImageOfPair(Path p) {
+    String n = p.getFileName().toString();
+    String lower = n.toLowerCase(Locale.ROOT);
+    for (String ext : new String[] {".img.gz", ".img"}) {
+      if (lower.endsWith(ext)) {
+        String base = n.substring(0, n.length() - ext.length());
+        for (String h : new String[] {".hdr", ".hdr.gz", ".HDR", ".HDR.GZ"}) {
+          if (Files.isRegularFile(p.resolveSibling(base + h))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static CaseInput single(Path input, int modelChannels) throws IOException {
     String stem = stem(input);
     Matcher m = CHANNEL_SUFFIX.matcher(stem);
-    if (modelChannels > 1 && m.matches() && input.getFileName().toString().endsWith(fileEnding)) {
+    if (modelChannels > 1 && m.matches() && Files.isRegularFile(input)) {
+      String ending = input.getFileName().toString().substring(stem.length()); // the siblings' ending is this one's
       List<Path> channels = new ArrayList<>();
       for (int c = 0; c < modelChannels; c++) {
-        Path p = input.resolveSibling(String.format(Locale.ROOT, "%s_%04d%s", m.group(1), c, fileEnding));
+        Path p = input.resolveSibling(String.format(Locale.ROOT, "%s_%04d%s", m.group(1), c, ending));
         if (!Files.exists(p)) {
           throw new VolumeFormatException(input, "channel " + c + " of case " + m.group(1) + " is missing (" + p.getFileName() + ")");
         }
@@ -95,20 +132,29 @@ public record CaseInput(String id, List<Path> channels) {
     return new CaseInput(id, List.of(input));
   }
 
-  private static boolean hasNnUnetLayout(Path folder, String fileEnding) throws IOException {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(fileEnding) && CHANNEL_SUFFIX.matcher(n.substring(0, n.length() - fileEnding.length())).matches()) return true;
+  /**
+   * The file ending under which {@code folder} holds nnU-Net's CASE_XXXX files: the model's, else the first readable
+   * one that some file has; null if none.
+   */
+  private static String nnUnetLayoutEnding(Path folder, String fileEnding) throws IOException {
+    for (String ending : new String[] {fileEnding, ".nii.gz", ".nii", ".tif", ".tiff"}) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
+        for (Path p : ds) {
+          String n = p.getFileName().toString();
+          if (n.endsWith(ending) && Files.isRegularFile(p)
+              && CHANNEL_SUFFIX.matcher(n.substring(0, n.length() - ending.length())).matches()) {
+            return ending;
+          }
+        }
       }
     }
-    return false;
+    return null;
   }
 
-  /** File name without the volume extension (.nii.gz, .nii, .tif, .tiff, .dcm). */
+  /** File name without the volume extension (.nii.gz, .nii, .hdr, .img (also gzipped), .tif, .tiff, .dcm). */
   static String stem(Path p) {
     String n = p.getFileName().toString();
-    for (String ext : new String[] {".nii.gz", ".nii", ".tiff", ".tif", ".dcm"}) {
+    for (String ext : new String[] {".nii.gz", ".hdr.gz", ".img.gz", ".nii", ".hdr", ".img", ".tiff", ".tif", ".dcm"}) {
       if (n.toLowerCase(Locale.ROOT).endsWith(ext)) return n.substring(0, n.length() - ext.length());
     }
     return n;

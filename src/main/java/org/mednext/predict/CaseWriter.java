@@ -1,11 +1,15 @@
 package org.mednext.predict;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpzWriter;
+import org.mednext.io.VolumeFormatException;
 import org.mednext.task.CancelledException;
 import org.mednext.task.Progress;
 import org.mednext.volume.Geometry;
@@ -27,6 +31,39 @@ public final class CaseWriter {
   /** The probability file of case {@code id} in {@code outputDir}. */
   public static Path probabilityFile(Path outputDir, String id) {
     return outputDir.resolve(id + ".npz");
+  }
+
+  /**
+   * Whether case {@code id} is done in {@code outputDir}, as nnUNetv2_predict's {@code --continue_prediction} decides:
+   * its label file exists and, when probabilities are asked for, its .npz too.
+   */
+  public static boolean isDone(Path outputDir, String id, boolean probabilities) {
+    return Files.isRegularFile(labelFile(outputDir, id))
+        && (!probabilities || Files.isRegularFile(probabilityFile(outputDir, id)));
+  }
+
+  /**
+   * Refuses, before anything is predicted, outputs that would replace an input: a file {@code x.nii.gz} segmented
+   * into its own folder is written as {@code x.nii.gz}.
+   *
+   * @throws VolumeFormatException naming the input and what to do
+   */
+  public static void requireInputsKept(List<CaseInput> cases, Path outputDir) throws IOException {
+    Set<Path> inputs = new HashSet<>();
+    for (CaseInput c : cases) for (Path p : c.channels()) inputs.add(canonical(p));
+    for (CaseInput c : cases) {
+      for (Path out : List.of(labelFile(outputDir, c.id()), probabilityFile(outputDir, c.id()))) {
+        if (inputs.contains(canonical(out))) {
+          throw new VolumeFormatException(out, "the output of case " + c.id()
+              + " would replace this input file: choose another output folder");
+        }
+      }
+    }
+  }
+
+  /** The real path where the file exists (links resolved), else the normalised absolute path. */
+  private static Path canonical(Path p) throws IOException {
+    return Files.exists(p) ? p.toRealPath() : p.toAbsolutePath().normalize();
   }
 
   /**
@@ -59,8 +96,19 @@ public final class CaseWriter {
       }
     }
     progress.checkCancelled();
-    new NiftiWriter().write(p.labelVolume(geometry), labels);
+    labelWriter(p.imageReaderWriter()).write(p.labelVolume(geometry), labels);
     return probs == null ? List.of(labels) : List.of(labels, probs);
+  }
+
+  /**
+   * The header codes nnU-Net's writer would give the label file: nibabel's new images have sform_code 2 (aligned) and
+   * qform_code 0 (the qform fields filled all the same); ITK writes both codes 1 (scanner). The affine is the input's
+   * either way.
+   */
+  static NiftiWriter labelWriter(String imageReaderWriter) {
+    if (imageReaderWriter.startsWith("Nibabel")) return NiftiWriter.builder().sformCode(2).qformCode(0).build();
+    if (imageReaderWriter.startsWith("SimpleITK")) return NiftiWriter.builder().sformCode(1).qformCode(1).build();
+    return new NiftiWriter();
   }
 
   /** {@code maps}, asking {@code progress} before each whether to stop and counting the ones taken as its steps. */

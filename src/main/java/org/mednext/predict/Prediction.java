@@ -11,8 +11,11 @@ import org.mednext.volume.VolumeArrays;
  * @param shape (z, y, x)
  * @param probabilities per class on the same grid (each class's map made on request), or null when not requested
  * @param times seconds spent per stage
+ * @param imageReaderWriter the model's nnU-Net reader/writer class ({@code image_reader_writer} of its plans, e.g.
+ *     {@code SimpleITKIO} or {@code NibabelIO}), whose header conventions the label file follows
  */
-public record Prediction(short[] labels, int[] shape, Probabilities probabilities, StageTimes times) {
+public record Prediction(short[] labels, int[] shape, Probabilities probabilities, StageTimes times,
+    String imageReaderWriter) {
 
   /** Seconds per stage of one prediction. */
   public record StageTimes(double preprocess, double predict, double export) {

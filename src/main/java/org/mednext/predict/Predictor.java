@@ -83,8 +83,17 @@ public final class Predictor implements AutoCloseable {
       folds = model.folds(options.checkpointName(), true); // only fold_all: a model trained on all cases
     }
     if (folds.isEmpty()) {
-      throw new ModelFormatException(folder + ": no fold_N folder holds " + options.checkpointName()
-          + " (pass -chk checkpoint_best.pth, or -f all for fold_all)");
+      // ModelFolder.open found a fold folder; what it holds says which -chk would do
+      Fold first = model.availableFolds().get(0);
+      String holds;
+      try {
+        model.checkpoint(first, options.checkpointName());
+        holds = "";
+      } catch (ModelFormatException e) {
+        holds = " (" + e.getMessage() + ")";
+      }
+      throw new ModelFormatException(folder + ": no fold folder holds " + options.checkpointName() + holds
+          + "; name the checkpoint with -chk");
     }
     List<StateDict> weights = new ArrayList<>();
     String configurationName = null;
@@ -174,7 +183,7 @@ public final class Predictor implements AutoCloseable {
    * suppressed unless it is that failure; returns otherwise. For batch loops: a failed build stops them, and its
    * cause is what the user must see.
    */
-  public void rethrowFailure(Exception other) {
+  public void rethrowFailure(Throwable other) {
     if (!failed()) return;
     try {
       networks();
@@ -268,7 +277,7 @@ public final class Predictor implements AutoCloseable {
     long t3 = System.nanoTime();
     Checks.state(Arrays.equals(r.shape(), shape), "exported shape %s differs from the input %s", Arrays.toString(r.shape()), Arrays.toString(shape));
     return new Prediction(r.labels(), r.shape(), r.probabilities(),
-        new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+        new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9), model.plans().imageReaderWriter());
   }
 
   private void checkFinite(float[] values, int[] shape, int channel) {

@@ -94,6 +94,65 @@ class PredictCommandTest {
   }
 
   @Test
+  void continuePredictionWithProbabilitiesPredictsACaseWhoseArchiveIsMissing() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = tmp.resolve("out");
+    assertEquals(0, predict(in, out).exitCode());
+    CliRunner again = predict(in, out, "--save_probabilities", "--continue_prediction");
+    assertEquals(0, again.exitCode(), again.err());
+    assertFalse(again.out().contains("skipped"), again.out());
+    assertTrue(Files.isRegularFile(out.resolve("a.npz")));
+  }
+
+  @Test
+  void anOutputThatWouldReplaceTheInputIsRefusedAndTheInputKept() throws Exception {
+    Path in = cases("ct.nii.gz");
+    byte[] before = Files.readAllBytes(in.resolve("ct.nii.gz"));
+    CliRunner r = predict(in.resolve("ct.nii.gz"), in);
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("would replace this input file: choose another output folder"), r.err());
+    assertArrayEquals(before, Files.readAllBytes(in.resolve("ct.nii.gz")));
+  }
+
+  @Test
+  void anOutputPathThatIsAFileIsRefusedAndAFailedRunLeavesNoOutputFolder() throws Exception {
+    Path in = cases("a.nii.gz");
+    CliRunner r = predict(in, in.resolve("a.nii.gz"));
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("a.nii.gz is a file; -o takes the folder"), r.err());
+    Path out = tmp.resolve("out");
+    CliRunner missing = predict(tmp.resolve("nothing-here"), out);
+    assertEquals(ErrorHandler.BAD_INPUT, missing.exitCode(), missing.err());
+    assertFalse(Files.exists(out), "no empty output folder after a failed start");
+  }
+
+  @Test
+  void partsShareTheCasesAsNnUnetSlicesThem() throws Exception {
+    Path in = cases("a.nii.gz", "b.nii.gz", "c.nii.gz");
+    Path out = tmp.resolve("out");
+    CliRunner first = predict(in, out, "-num_parts", "2", "-part_id", "0");
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains("2 case(s) (part 0 of 2 parts of 3)"), first.out());
+    assertEquals(List.of("a.nii.gz", "c.nii.gz"), names(out));
+    assertEquals(0, predict(in, out, "-num_parts", "2", "-part_id", "1").exitCode());
+    assertEquals(List.of("a.nii.gz", "b.nii.gz", "c.nii.gz"), names(out));
+    CliRunner bad = predict(in, out, "-num_parts", "2", "-part_id", "2");
+    assertEquals(ErrorHandler.BAD_INPUT, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("-part_id must be in 0 .. -num_parts - 1"), bad.err());
+  }
+
+  @Test
+  void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = tmp.resolve("out");
+    CliRunner r = CliRunner.run("predict", "-i", in.toString(), "-o", out.toString(), "-m", model.toString(),
+        "-f", "0", "-step_size", "1", "--disable_tta", "--threads", "1", "-device", "cpu", "-npp", "2", "-nps", "2",
+        "--not_on_device", "--disable_progress_bar", "--c");
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(List.of("a.nii.gz"), names(out));
+  }
+
+  @Test
   void aDeviceThatCannotBeUsedStopsTheRunOnceWithExitTwo() throws Exception {
     assumeTrue(Engines.pytorch().getGpuCount() == 0, "this machine has a GPU");
     Path in = cases("a.nii.gz", "b.nii.gz");
@@ -271,6 +330,12 @@ class PredictCommandTest {
         model.toString(), "-f", "0", "--step_size", "1", "--disable_tta", "--threads", "1"));
     args.addAll(List.of(extra));
     return CliRunner.run(args.toArray(String[]::new));
+  }
+
+  private static List<String> names(Path folder) throws Exception {
+    try (var files = Files.list(folder)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
   }
 
   private Path cases(String... names) throws Exception {

