@@ -107,12 +107,14 @@ final class PredictCommand implements Callable<Integer> {
     if (Files.exists(output) && !Files.isDirectory(output)) {
       throw new IllegalArgumentException(output + " is a file; -o takes the folder to write the segmentations into");
     }
-    ConsoleProgress progress = noProgressBar ? new ConsoleProgress(err, false, "") : ConsoleProgress.forTerminal(err, "");
+    ConsoleProgress progress = noProgressBar ? new ConsoleProgress(err, false, "")
+        : ConsoleProgress.forTerminal(err, "");
     // Ctrl-C: stop between tiles, leave no half-written file; the engine starts in the background while the first
     // case is read and preprocessed
     try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 20);
         Predictor predictor = Predictor.open(model, options)) {
-      List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(), predictor.channels());
+      List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
+          predictor.channels());
       CaseWriter.requireInputsKept(all, output);
       List<CaseInput> cases = new ArrayList<>();
       for (int i = partId; i < all.size(); i += numParts) cases.add(all.get(i)); // nnU-Net's cases[part_id::num_parts]
@@ -134,8 +136,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         try {
           ConsoleProgress caseProgress = progress.withPrefix(label);
-          CaseInput.Loaded loaded = c.load();
-          Prediction p = predictor.predict(loaded.channels(), loaded.shape(), loaded.geometry().spacingNnUnetOrder(),
+          CaseInput.Loaded loaded = c.load(predictor.readsReoriented());
+          Prediction p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
               caseProgress);
           if (!engineShown) {
             caseProgress.endLine();
@@ -144,10 +146,12 @@ final class PredictCommand implements Callable<Integer> {
           }
           caseProgress.start("writing", 0);
           long w0 = System.nanoTime();
-          List<Path> written = CaseWriter.write(p, loaded.geometry(), output, c.id(), engine.threads, caseProgress);
+          List<Path> written = CaseWriter.write(loaded.onFileGrid(p), loaded.geometry(), output, c.id(), engine.threads,
+              caseProgress);
           double write = (System.nanoTime() - w0) / 1e9;
           caseProgress.endLine();
-          out.printf(Locale.ROOT, "%spreprocess %.1f s | predict %.1f s | export %.1f s | write %.1f s | peak RSS so far %s -> %s%n",
+          out.printf(Locale.ROOT,
+              "%spreprocess %.1f s | predict %.1f s | export %.1f s | write %.1f s | peak RSS so far %s -> %s%n",
               label, p.times().preprocess(), p.times().predict(), p.times().export(), write,
               gigabytes(ProcessMemory.peakRssBytes()), String.join(", ", written.stream().map(Path::toString).toList()));
         } catch (CancelledException e) {

@@ -20,6 +20,7 @@ import org.mednext.io.TiffReader;
 import org.mednext.io.VolumeFormatException;
 import org.mednext.io.VolumeFormats;
 import org.mednext.volume.Geometry;
+import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
@@ -160,23 +161,58 @@ public record CaseInput(String id, List<Path> channels) {
     return n;
   }
 
-  /** The loaded channels: arrays in nnU-Net order, shape, and the geometry of channel 0. */
-  public record Loaded(float[][] channels, int[] shape, Geometry geometry) {}
+  /**
+   * The loaded channels, as the model's nnU-Net reader gives them to the pipeline.
+   *
+   * @param channels per channel, (z, y, x) C order, reoriented to RAS where the reader does that
+   * @param shape (z, y, x) of the channels
+   * @param spacing (z, y, x) of the channels, in mm
+   * @param geometry the file's geometry (channel 0's), for the output
+   * @param reorientation what was done to channel 0's voxels; identity for readers that keep the file's order
+   */
+  public record Loaded(float[][] channels, int[] shape, double[] spacing, Geometry geometry,
+      Reorientation reorientation) {
+
+    /** A prediction on the channels' grid moved to the file's voxel order (the labels; see {@link #load}). */
+    public Prediction onFileGrid(Prediction p) {
+      if (reorientation.isIdentity()) return p;
+      int[] fileShape = reorientation.fileShape(shape);
+      return p.withLabels(reorientation.undo(p.labels(), fileShape), fileShape);
+    }
+  }
+
+  /** Reads every channel in the file's voxel order (nnU-Net's SimpleITKIO and NibabelIO). */
+  public Loaded load() throws IOException {
+    return load(false);
+  }
 
   /**
    * Reads every channel; the channels must share shape and spacing (nnU-Net's rule; differing origins or
-   * directions are accepted).
+   * directions are accepted). With {@code toRas} each channel's voxels are reordered to RAS, as nnU-Net's
+   * {@code NibabelIOWithReorient} and {@code SimpleITKIOWithReorient} read them, and the spacing is the reordered
+   * one; {@link Loaded#onFileGrid} moves the labels back, as their writers do. Probabilities stay on the reordered
+   * grid, as nnU-Net saves them.
    */
-  public Loaded load() throws IOException {
+  public Loaded load(boolean toRas) throws IOException {
     List<float[]> data = new ArrayList<>();
     Volume<?> first = null;
+    Reorientation firstOrientation = null;
     for (Path p : channels) {
       Volume<?> v = VolumeFormats.read(p);
       if (first == null) first = v;
       else requireSameGrid(p, first.spatialSize(), first.geometry(), v, "channel 0 (" + channels.get(0).getFileName() + ")");
-      data.addAll(Arrays.asList(VolumeArrays.channels(v)));
+      Reorientation r = toRas ? Reorientation.toRas(v.geometry()) : Reorientation.none();
+      if (firstOrientation == null) firstOrientation = r;
+      else if (!Arrays.equals(r.shape(VolumeArrays.shapeZyx(v)),
+          firstOrientation.shape(VolumeArrays.shapeZyx(first)))) {
+        throw new VolumeFormatException(p, "its axes point elsewhere than channel 0's (" + r + " against "
+            + firstOrientation + "): the channels would not overlap once reoriented to RAS");
+      }
+      for (float[] c : VolumeArrays.channels(v)) data.add(r.apply(c, VolumeArrays.shapeZyx(v)));
     }
-    return new Loaded(data.toArray(new float[0][]), VolumeArrays.shapeZyx(first), first.geometry());
+    int[] shape = firstOrientation.shape(VolumeArrays.shapeZyx(first));
+    return new Loaded(data.toArray(new float[0][]), shape, firstOrientation.spacingNnUnetOrder(first.geometry()),
+        first.geometry(), firstOrientation);
   }
 
   /**

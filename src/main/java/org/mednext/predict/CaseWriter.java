@@ -87,7 +87,8 @@ public final class CaseWriter {
     Path probs = null;
     if (p.probabilities() != null) {
       probs = probabilityFile(outputDir, id);
-      long[] shape = {p.probabilities().classes(), p.shape()[0], p.shape()[1], p.shape()[2]};
+      int[] grid = p.probabilities().shape(); // the labels' grid, or the one nnU-Net reoriented to
+      long[] shape = {p.probabilities().classes(), grid[0], grid[1], grid[2]};
       progress.start("writing probabilities", shape[0]);
       try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
         // one class's full-size map at a time

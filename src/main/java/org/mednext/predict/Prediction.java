@@ -24,6 +24,11 @@ public record Prediction(short[] labels, int[] shape, Probabilities probabilitie
     }
   }
 
+  /** The same prediction with other labels of another shape (moved back to a file's voxel order). */
+  Prediction withLabels(short[] newLabels, int[] newShape) {
+    return new Prediction(newLabels, newShape, probabilities, times, imageReaderWriter);
+  }
+
   /** The labels as a volume with the given (the input's) geometry: uint8 below 255 labels, else uint16. */
   public Volume<?> labelVolume(Geometry geometry) {
     return VolumeArrays.labels(labels, shape, geometry);

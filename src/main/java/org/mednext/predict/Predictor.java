@@ -26,6 +26,7 @@ import org.mednext.preprocess.Preprocessor;
 import org.mednext.preprocess.ResamplingSettings;
 import org.mednext.task.Progress;
 import org.mednext.util.Checks;
+import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
@@ -242,12 +243,27 @@ public final class Predictor implements AutoCloseable {
     return preprocessor.channels();
   }
 
-  /** Predicts a volume (x, y, z, c) with its geometry; the result lies on the volume's grid. */
+  /**
+   * Whether the model's nnU-Net reader reorders voxels to RAS ({@code NibabelIOWithReorient},
+   * {@code SimpleITKIOWithReorient} in plans.json's {@code image_reader_writer}): then so must its inputs be.
+   */
+  public boolean readsReoriented() {
+    return model.plans().imageReaderWriter().endsWith("WithReorient");
+  }
+
+  /**
+   * Predicts a volume (x, y, z, c) with its geometry; the labels lie on the volume's grid (reordered to RAS and back
+   * for a model that {@link #readsReoriented}, the probabilities then on the reordered grid, as nnU-Net's).
+   */
   public Prediction predict(Volume<?> image, Progress progress) {
     Checks.argument(image.channels() == channels(), "the image has %d channel(s) but the model expects %d (%s)",
         image.channels(), channels(), model.datasetJson().channelNames());
-    return predict(VolumeArrays.channels(image), VolumeArrays.shapeZyx(image),
-        image.geometry().spacingNnUnetOrder(), progress);
+    int[] shape = VolumeArrays.shapeZyx(image);
+    Reorientation r = readsReoriented() ? Reorientation.toRas(image.geometry()) : Reorientation.none();
+    float[][] arrays = VolumeArrays.channels(image);
+    for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
+    Prediction p = predict(arrays, r.shape(shape), r.spacingNnUnetOrder(image.geometry()), progress);
+    return r.isIdentity() ? p : p.withLabels(r.undo(p.labels(), shape), shape);
   }
 
   /**

@@ -152,6 +152,58 @@ class PredictCommandTest {
     assertEquals(List.of("a.nii.gz"), names(out));
   }
 
+  /**
+   * The same anatomy stored in RAS order and with its axes permuted and flipped (x <- A, y <- R, z <- I), segmented
+   * by a random network that is not symmetric: a model whose reader reorients to RAS (NibabelIOWithReorient) gives
+   * both files the same labels voxel for voxel, each in its own file's order and affine, and its probabilities in
+   * RAS order as nnU-Net saves them; the same model reading the files as stored (NibabelIO) does not.
+   */
+  @Test
+  void aModelThatReadsReorientedLabelsTheSameAnatomyHoweverTheFileStoresIt() throws Exception {
+    int nx = 20, ny = 24, nz = 28; // the RAS volume's size
+    float[] ras = new float[nx * ny * nz];
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < ras.length; i++) ras[i] = (float) random.nextGaussian() + (i % nx < nx / 2 ? 2 : 0);
+    float[] stored = new float[ras.length]; // file axes: x' = A (ny), y' = R (nx), z' = I (nz)
+    for (int k = 0; k < nz; k++) {
+      for (int j = 0; j < ny; j++) {
+        for (int i = 0; i < nx; i++) stored[((nz - 1 - k) * nx + i) * ny + j] = ras[(k * ny + j) * nx + i];
+      }
+    }
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(ras, nx, ny, nz), Geometry.ofSpacing(1, 1, 1)),
+        in.resolve("ras.nii.gz"));
+    double[] affine = {0, 1, 0, 0, 1, 0, 0, 0, 0, 0, -1, nz - 1, 0, 0, 0, 1};
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(stored, ny, nx, nz), Geometry.of(new double[] {1, 1, 1}, affine)),
+        in.resolve("stored.nii.gz"));
+    for (boolean reorienting : new boolean[] {true, false}) {
+      Path m = TinyModelFolder.write(tmp.resolve("model-" + reorienting), TinyModelFolder.Weights.RANDOM);
+      Path plans = m.resolve("plans.json");
+      Files.writeString(plans, Files.readString(plans)
+          .replace("\"NibabelIO\"", reorienting ? "\"NibabelIOWithReorient\"" : "\"NibabelIO\""));
+      Path out = tmp.resolve("out-" + reorienting);
+      CliRunner r = predict(m, in, out, "--save_probabilities");
+      assertEquals(0, r.exitCode(), r.err());
+      short[] a = TestVolumes.readLabels(out.resolve("ras.nii.gz"));
+      short[] b = TestVolumes.readLabels(out.resolve("stored.nii.gz"));
+      short[] bInRas = new short[b.length];
+      for (int k = 0; k < nz; k++) {
+        for (int j = 0; j < ny; j++) {
+          for (int i = 0; i < nx; i++) bInRas[(k * ny + j) * nx + i] = b[((nz - 1 - k) * nx + i) * ny + j];
+        }
+      }
+      assertTrue(IntStream.range(0, a.length).map(i -> a[i]).distinct().count() > 1, "the network labels something");
+      if (reorienting) {
+        assertArrayEquals(a, bInRas);
+        assertArrayEquals(affine, VolumeFormats.read(out.resolve("stored.nii.gz")).geometry().affine(), 1e-6);
+        NpyArray p = Npz.read(out.resolve("stored.npz"), "probabilities");
+        assertArrayEquals(new long[] {3, nz, ny, nx}, p.shape(), "probabilities in RAS order, as nnU-Net's");
+      } else {
+        assertFalse(Arrays.equals(a, bInRas), "a network that sees the voxels as stored labels them otherwise");
+      }
+    }
+  }
+
   @Test
   void aDeviceThatCannotBeUsedStopsTheRunOnceWithExitTwo() throws Exception {
     assumeTrue(Engines.pytorch().getGpuCount() == 0, "this machine has a GPU");

@@ -1,0 +1,184 @@
+package org.mednext.volume;
+
+import java.util.Arrays;
+import org.mednext.util.Checks;
+
+/**
+ * A volume's voxel axes permuted and flipped so that they run along the world's R, A and S axes, as nnU-Net's
+ * {@code NibabelIOWithReorient} reads images ({@code img.as_reoriented(io_orientation(img.affine))}), and back, as it
+ * writes the segmentation. Works on nnU-Net-order (z, y, x) arrays; only voxels move, no value changes.
+ *
+ * <p>The axis choice is nibabel's {@code io_orientation}: the affine's columns are divided by their norms, replaced by
+ * the nearest orthonormal matrix (the polar factor, which nibabel gets from an SVD), and voxel axes x, y, z in turn
+ * take the world axis of their largest component not taken before, flipped where that component is negative.
+ * SimpleITK's {@code DICOMOrient(image, "RAS")} ({@code SimpleITKIOWithReorient}) makes the same choice for every
+ * affine whose axes are within 45 degrees of a world axis.
+ */
+public final class Reorientation {
+
+  /** For each voxel axis of the file (x, y, z): the world axis (0 = R, 1 = A, 2 = S) it goes to. */
+  private final int[] axis;
+  /** For each voxel axis of the file: whether it runs against that world axis. */
+  private final boolean[] flip;
+
+  private Reorientation(int[] axis, boolean[] flip) {
+    this.axis = axis;
+    this.flip = flip;
+  }
+
+  /** Nothing moves: the file's voxel order is kept. */
+  public static Reorientation none() {
+    return new Reorientation(new int[] {0, 1, 2}, new boolean[3]);
+  }
+
+  /** The reorientation of a volume with this geometry to RAS. */
+  public static Reorientation toRas(Geometry geometry) {
+    double[] a = geometry.affine();
+    double[][] m = new double[3][3];
+    for (int j = 0; j < 3; j++) {
+      double norm = Math.sqrt(a[j] * a[j] + a[4 + j] * a[4 + j] + a[8 + j] * a[8 + j]);
+      for (int i = 0; i < 3; i++) m[i][j] = a[4 * i + j] / (norm == 0 ? 1 : norm);
+    }
+    double[][] r = polar(m);
+    int[] axis = new int[3];
+    boolean[] flip = new boolean[3];
+    for (int j = 0; j < 3; j++) { // voxel axis j: its column of r
+      int best = 0;
+      for (int i = 1; i < 3; i++) if (Math.abs(r[i][j]) > Math.abs(r[best][j])) best = i;
+      axis[j] = best;
+      flip[j] = r[best][j] < 0;
+      Arrays.fill(r[best], 0); // that world axis is taken
+    }
+    return new Reorientation(axis, flip);
+  }
+
+  /**
+   * The orthonormal factor of {@code m} (Newton's iteration X = (X + X^-T) / 2, which converges to it for every
+   * invertible matrix).
+   *
+   * @throws IllegalArgumentException if the affine's 3x3 part is singular: its voxels have no orientation
+   */
+  private static double[][] polar(double[][] m) {
+    double[][] x = new double[3][];
+    for (int i = 0; i < 3; i++) x[i] = m[i].clone();
+    for (int iteration = 0; iteration < 100; iteration++) {
+      double[][] inverseTransposed = inverseTransposed(x);
+      double change = 0;
+      for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++) {
+          double next = 0.5 * (x[i][j] + inverseTransposed[i][j]);
+          change = Math.max(change, Math.abs(next - x[i][j]));
+          x[i][j] = next;
+        }
+      }
+      if (change < 1e-15) break;
+    }
+    return x;
+  }
+
+  private static double[][] inverseTransposed(double[][] x) {
+    double[][] c = new double[3][3]; // cofactors: inverse^T = cofactors / det
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        int i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
+        c[i][j] = x[i1][j1] * x[i2][j2] - x[i1][j2] * x[i2][j1];
+      }
+    }
+    double det = x[0][0] * c[0][0] + x[0][1] * c[0][1] + x[0][2] * c[0][2];
+    Checks.argument(Math.abs(det) > 1e-12, "the affine's axes are degenerate (determinant %s): no orientation", det);
+    for (double[] row : c) for (int j = 0; j < 3; j++) row[j] /= det;
+    return c;
+  }
+
+  /** Whether the volume is in RAS order already (nothing moves). */
+  public boolean isIdentity() {
+    return Arrays.equals(axis, new int[] {0, 1, 2}) && !flip[0] && !flip[1] && !flip[2];
+  }
+
+  /** The reoriented shape, (z, y, x), of a volume of shape {@code shapeZyx}. */
+  public int[] shape(int[] shapeZyx) {
+    int[] out = new int[3];
+    for (int j = 0; j < 3; j++) out[2 - axis[j]] = shapeZyx[2 - j];
+    return out;
+  }
+
+  /** The file's (z, y, x) shape of a volume whose reoriented shape is {@code reorientedZyx}. */
+  public int[] fileShape(int[] reorientedZyx) {
+    int[] out = new int[3];
+    for (int j = 0; j < 3; j++) out[2 - j] = reorientedZyx[2 - axis[j]];
+    return out;
+  }
+
+  /**
+   * The reoriented volume's spacing in nnU-Net's (z, y, x) order, as nibabel gives it: the geometry's spacing
+   * (pixdim) when nothing moves, else the norms of the affine's columns, rounded to float as the NIfTI header that
+   * nibabel writes them into holds them.
+   */
+  public double[] spacingNnUnetOrder(Geometry geometry) {
+    if (isIdentity()) return geometry.spacingNnUnetOrder();
+    double[] a = geometry.affine();
+    double[] out = new double[3];
+    for (int j = 0; j < 3; j++) {
+      out[2 - axis[j]] = (float) Math.sqrt(a[j] * a[j] + a[4 + j] * a[4 + j] + a[8 + j] * a[8 + j]);
+    }
+    return out;
+  }
+
+  /**
+   * The values of a (z, y, x) array of shape {@code shapeZyx} in RAS order: a new array, or {@code values} itself
+   * when nothing moves.
+   */
+  public float[] apply(float[] values, int[] shapeZyx) {
+    if (isIdentity()) return values;
+    float[] out = new float[values.length];
+    forEachVoxel(shapeZyx, (reoriented, file) -> out[reoriented] = values[file]);
+    return out;
+  }
+
+  /**
+   * Labels in RAS order back in the file's voxel order: a new array, or {@code labels} itself when nothing moves.
+   *
+   * @param shapeZyx the file's (z, y, x) shape, not the reoriented one
+   */
+  public short[] undo(short[] labels, int[] shapeZyx) {
+    if (isIdentity()) return labels;
+    short[] out = new short[labels.length];
+    forEachVoxel(shapeZyx, (reoriented, file) -> out[file] = labels[reoriented]);
+    return out;
+  }
+
+  /** A voxel's index in the reoriented array and in the file's. */
+  private interface VoxelPair {
+    void at(int reoriented, int file);
+  }
+
+  /** Every voxel of a file array of shape {@code shapeZyx}, in the reoriented array's (z, y, x) order. */
+  private void forEachVoxel(int[] shapeZyx, VoxelPair action) {
+    int nx = shapeZyx[2], ny = shapeZyx[1];
+    int[] size = {nx, ny, shapeZyx[0]};
+    long[] stride = {1, nx, (long) nx * ny};
+    long base = 0;
+    long[] step = new long[3]; // per world axis (R, A, S): the file-array step of one voxel along it
+    for (int j = 0; j < 3; j++) {
+      step[axis[j]] = flip[j] ? -stride[j] : stride[j];
+      if (flip[j]) base += (size[j] - 1) * stride[j];
+    }
+    int[] out = shape(shapeZyx); // (S, A, R) extents
+    int n = 0;
+    for (int s = 0; s < out[0]; s++) {
+      for (int a = 0; a < out[1]; a++) {
+        long row = base + s * step[2] + a * step[1];
+        for (int r = 0; r < out[2]; r++) action.at(n++, (int) (row + r * step[0]));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder();
+    String[] names = {"R", "A", "S"};
+    String[] opposite = {"L", "P", "I"};
+    for (int j = 0; j < 3; j++) b.append(flip[j] ? opposite[axis[j]] : names[axis[j]]);
+    return b.toString(); // the file's axis codes, nibabel's aff2axcodes
+  }
+}

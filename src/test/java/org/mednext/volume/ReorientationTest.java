@@ -1,0 +1,106 @@
+package org.mednext.volume;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Voxels reordered to RAS as nibabel's {@code img.as_reoriented(io_orientation(img.affine))} does, and back. */
+class ReorientationTest {
+
+  /**
+   * nibabel 5.0 on this affine and an (x, y, z) = (4, 5, 6) array d (pixdim 1, 2, 3): axis codes P, L, S; the
+   * reoriented array e has shape (5, 4, 6) with e[r, a, s] = d[3 - a, 4 - r, s], and zooms (0.7, 0.8, 2.5), the
+   * affine's column norms rather than pixdim (checked with nibabel, not taken from it).
+   */
+  @Test
+  void aPermutedFlippedVolumeIsReorderedAsNibabelDoes() {
+    double[] affine = {0, -0.7, 0, 10, -0.8, 0, 0, 20, 0, 0, 2.5, 30, 0, 0, 0, 1};
+    Geometry g = Geometry.of(new double[] {1, 2, 3}, affine);
+    Reorientation r = Reorientation.toRas(g);
+    assertEquals("PLS", r.toString());
+    int nx = 4, ny = 5, nz = 6;
+    float[] d = new float[nx * ny * nz];
+    for (int k = 0; k < nz; k++) {
+      for (int j = 0; j < ny; j++) {
+        for (int i = 0; i < nx; i++) d[(k * ny + j) * nx + i] = i * 30 + j * 6 + k;
+      }
+    }
+    int[] shape = {nz, ny, nx};
+    assertArrayEquals(new int[] {6, 4, 5}, r.shape(shape));
+    float[] e = r.apply(d, shape);
+    for (int s = 0; s < 6; s++) {
+      for (int a = 0; a < 4; a++) {
+        for (int rr = 0; rr < 5; rr++) {
+          int i = 3 - a, j = 4 - rr, k = s;
+          assertEquals(i * 30 + j * 6 + k, e[(s * 4 + a) * 5 + rr], "e[" + rr + ", " + a + ", " + s + "]");
+        }
+      }
+    }
+    assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7}, r.spacingNnUnetOrder(g));
+    assertArrayEquals(shape, r.fileShape(r.shape(shape)));
+  }
+
+  @Test
+  void aVolumeInRasOrderStaysAsItIsWithItsPixdimSpacing() {
+    Geometry g = Geometry.of(new double[] {1, 2, 3}, new double[] {0.7, 0, 0, 5, 0, 0.8, 0, 6, 0, 0, 2.5, 7, 0, 0, 0, 1});
+    Reorientation r = Reorientation.toRas(g);
+    assertTrue(r.isIdentity());
+    assertArrayEquals(new double[] {3, 2, 1}, r.spacingNnUnetOrder(g), "nibabel returns the image itself");
+    float[] v = {1, 2, 3, 4, 5, 6};
+    assertArrayEquals(v, r.apply(v, new int[] {1, 2, 3}));
+  }
+
+  /**
+   * Sheared axes: x turned from L towards P by 30 or 50 degrees, y towards P, z towards S. nibabel 5.0 says LPS for
+   * both: at 50 degrees x points more to P than to L, but the nearest orthonormal matrix, not the raw column, decides.
+   */
+  @Test
+  void aShearedVolumeTakesTheAxesOfTheNearestRotation() {
+    for (double degrees : new double[] {30, 50}) {
+      double t = Math.toRadians(degrees);
+      double[] affine = {-Math.cos(t), 0, 0, 0, -Math.sin(t), -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+      assertEquals("LPS", Reorientation.toRas(Geometry.of(new double[] {1, 1, 1}, affine)).toString(), degrees + "");
+    }
+  }
+
+  @Test
+  void undoingReturnsEveryVoxelToItsPlaceForAllFortyEightOrientations() {
+    int[] shape = {3, 4, 5}; // (z, y, x)
+    short[] labels = new short[60];
+    Random random = new Random(3);
+    for (int i = 0; i < labels.length; i++) labels[i] = (short) random.nextInt(1000);
+    float[] values = new float[60];
+    for (int i = 0; i < values.length; i++) values[i] = labels[i];
+    int[][] permutations = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int seen = 0;
+    for (int[] p : permutations) {
+      for (int flips = 0; flips < 8; flips++) {
+        double[] affine = new double[16];
+        affine[15] = 1;
+        for (int j = 0; j < 3; j++) affine[4 * p[j] + j] = (flips >> j & 1) == 1 ? -1.5 : 1.5; // voxel axis j -> p[j]
+        Reorientation r = Reorientation.toRas(Geometry.of(new double[] {1.5, 1.5, 1.5}, affine));
+        assertEquals(p[0] == 0 && p[1] == 1 && flips == 0, r.isIdentity(), r.toString());
+        float[] moved = r.apply(values, shape);
+        short[] asLabels = new short[moved.length];
+        for (int i = 0; i < moved.length; i++) asLabels[i] = (short) moved[i];
+        assertArrayEquals(labels, r.undo(asLabels, shape), r.toString());
+        if (!r.isIdentity()) assertFalse(java.util.Arrays.equals(values, moved), r + " moved nothing");
+        seen++;
+      }
+    }
+    assertEquals(48, seen);
+  }
+
+  @Test
+  void aDegenerateAffineHasNoOrientation() {
+    double[] affine = {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Reorientation.toRas(Geometry.of(new double[] {1, 1, 1}, affine)));
+    assertTrue(e.getMessage().contains("degenerate"), e.getMessage());
+  }
+}
