@@ -146,8 +146,8 @@ final class PredictCommand implements Callable<Integer> {
           }
           caseProgress.start("writing", 0);
           long w0 = System.nanoTime();
-          List<Path> written = CaseWriter.write(loaded.onFileGrid(p), loaded.geometry(), output, c.id(), engine.threads,
-              caseProgress);
+          List<Path> written = CaseWriter.write(loaded.onFileGrid(p), loaded.geometry(), c.channels().get(0), output,
+              c.id(), engine.threads, caseProgress);
           double write = (System.nanoTime() - w0) / 1e9;
           caseProgress.endLine();
           out.printf(Locale.ROOT,

@@ -189,8 +189,8 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             CaseInput.Loaded loaded = c.load(predictor.readsReoriented());
             Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
                 prefixed(p, label));
-            written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), outputFolder, c.id(),
-                options.threads(), p));
+            written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), c.channels().get(0),
+                outputFolder, c.id(), options.threads(), p));
             log.info(String.format(Locale.ROOT, "MedNeXt-v2: %s%.1f s", label, r.times().total()));
           } catch (CancelledException e) {
             throw e;

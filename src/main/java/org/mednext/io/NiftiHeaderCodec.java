@@ -157,6 +157,31 @@ final class NiftiHeaderCodec {
   }
 
   /**
+   * Overwrites the spatial transforms of an encoded little-endian header (from {@link #encodeNifti1} or
+   * {@link #encodeNifti2}) with {@code source}'s as they stand in its file: both codes, the quaternion with its
+   * offsets and qfac, and the sform rows, also where a code is 0 and readers ignore them.
+   */
+  static void copyTransforms(byte[] header, NiftiHeader source) {
+    ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+    double[] quaternion = {source.quaternB, source.quaternC, source.quaternD};
+    if (b.getInt(0) == NIFTI1_SIZE) {
+      b.putFloat(76, (float) source.pixdim[0]);
+      b.putShort(252, (short) source.qformCode);
+      b.putShort(254, (short) source.sformCode);
+      for (int i = 0; i < 3; i++) b.putFloat(256 + 4 * i, (float) quaternion[i]);
+      for (int i = 0; i < 3; i++) b.putFloat(268 + 4 * i, (float) source.qoffset[i]);
+      for (int i = 0; i < 12; i++) b.putFloat(280 + 4 * i, (float) source.srow[i]);
+    } else {
+      b.putDouble(104, source.pixdim[0]);
+      b.putInt(344, source.qformCode);
+      b.putInt(348, source.sformCode);
+      for (int i = 0; i < 3; i++) b.putDouble(352 + 8 * i, quaternion[i]);
+      for (int i = 0; i < 3; i++) b.putDouble(376 + 8 * i, source.qoffset[i]);
+      for (int i = 0; i < 12; i++) b.putDouble(400 + 8 * i, source.srow[i]);
+    }
+  }
+
+  /**
    * A little-endian single-file NIfTI-1 header with the 4-byte extension flag (352 bytes): the volume's size
    * (x, y, z, c), datatype, spacing as pixdim, the affine as sform (code {@code sformCode}), the qform from the
    * affine with {@code qformCode} when the affine is a rotation times the spacing (else qform_code 0 and no

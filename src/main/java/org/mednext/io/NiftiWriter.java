@@ -60,6 +60,7 @@ public final class NiftiWriter implements VolumeWriter {
   private final int qformCode;
   private final String description;
   private final boolean nifti2;
+  private final NiftiHeader transforms;
 
   private NiftiWriter(Builder b) {
     this.datatype = b.datatype;
@@ -67,6 +68,7 @@ public final class NiftiWriter implements VolumeWriter {
     this.qformCode = b.qformCode;
     this.description = b.description;
     this.nifti2 = b.nifti2;
+    this.transforms = b.transforms;
   }
 
   /** A writer with the defaults: datatype from the voxel type, sform_code 2, qform_code 1. */
@@ -99,6 +101,7 @@ public final class NiftiWriter implements VolumeWriter {
     byte[] header = two
         ? NiftiHeaderCodec.encodeNifti2(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description)
         : NiftiHeaderCodec.encodeNifti1(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description);
+    if (transforms != null) NiftiHeaderCodec.copyTransforms(header, transforms);
     AtomicFiles.write(path, out -> {
       OutputStream o = gz ? new FastGzip(out) : out;
       o.write(header);
@@ -220,6 +223,7 @@ public final class NiftiWriter implements VolumeWriter {
     private int qformCode = 1;
     private String description = "MedNeXt for Fiji";
     private boolean nifti2;
+    private NiftiHeader transforms;
 
     private Builder() {}
 
@@ -254,6 +258,18 @@ public final class NiftiWriter implements VolumeWriter {
       Checks.notNull(source, "source");
       if (source.sformCode() >= 1 && source.sformCode() <= 5) this.sformCode = source.sformCode();
       if (source.qformCode() >= 1 && source.qformCode() <= 5) this.qformCode = source.qformCode();
+      return this;
+    }
+
+    /**
+     * The spatial transforms of {@code source} exactly as its file holds them (sform and qform with their codes,
+     * also one that readers ignore), instead of the volume's affine: for a volume on the grid of the file
+     * {@code source} was read from (a segmentation of it), so that every program places the two alike, whichever
+     * transform its rules prefer where the file's two disagree. Also NIfTI-2 when the source is.
+     */
+    public Builder transformsFrom(NiftiHeader source) {
+      this.transforms = Checks.notNull(source, "source");
+      if (source.version() == 2) this.nifti2 = true;
       return this;
     }
 

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpzWriter;
 import org.mednext.io.VolumeFormatException;
@@ -83,6 +84,15 @@ public final class CaseWriter {
    */
   public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads,
       Progress progress) throws IOException {
+    return write(p, geometry, null, outputDir, id, threads, progress);
+  }
+
+  /**
+   * As above, for a prediction of the image in file {@code source} (its channel 0): a NIfTI source's sform and qform
+   * go into the label file as they stand in it, so that every viewer places labels and image alike.
+   */
+  public static List<Path> write(Prediction p, Geometry geometry, Path source, Path outputDir, String id, int threads,
+      Progress progress) throws IOException {
     Path labels = labelFile(outputDir, id);
     Path probs = null;
     if (p.probabilities() != null) {
@@ -97,16 +107,21 @@ public final class CaseWriter {
       }
     }
     progress.checkCancelled();
-    labelWriter(p.imageReaderWriter()).write(p.labelVolume(geometry), labels);
+    labelWriter(p.imageReaderWriter(), source).write(p.labelVolume(geometry), labels);
     return probs == null ? List.of(labels) : List.of(labels, probs);
   }
 
   /**
-   * The header codes nnU-Net's writer would give the label file: nibabel's new images have sform_code 2 (aligned) and
-   * qform_code 0 (the qform fields filled all the same); ITK writes both codes 1 (scanner). The affine is the input's
-   * either way.
+   * The label file's writer. For a NIfTI source: its transforms as they stand (nnU-Net's writers instead put the one
+   * affine their reader chose into both, so that where the source's sform and qform disagree, programs that prefer
+   * the other one would place image and labels apart). Otherwise the header codes nnU-Net's writer gives: nibabel's
+   * new images have sform_code 2 (aligned) and qform_code 0 (the qform fields filled all the same), ITK writes both
+   * codes 1 (scanner); the affine is the input's either way.
    */
-  static NiftiWriter labelWriter(String imageReaderWriter) {
+  static NiftiWriter labelWriter(String imageReaderWriter, Path source) throws IOException {
+    if (source != null && Files.isRegularFile(source) && NiftiReader.hasNiftiExtension(source)) {
+      return NiftiWriter.builder().transformsFrom(NiftiReader.readHeader(source)).build();
+    }
     if (imageReaderWriter.startsWith("Nibabel")) return NiftiWriter.builder().sformCode(2).qformCode(0).build();
     if (imageReaderWriter.startsWith("SimpleITK")) return NiftiWriter.builder().sformCode(1).qformCode(1).build();
     return new NiftiWriter();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import org.mednext.engine.Engines;
 import org.mednext.model.Configuration;
 import org.mednext.model.DatasetJson;
@@ -45,7 +46,7 @@ public final class Predictor implements AutoCloseable {
   private final String configurationName;
   private final Configuration configuration;
   private final MedNeXtConfig network;
-  private final int foldCount;
+  private final List<Fold> folds;
   private final Preprocessor preprocessor;
   private final CompletableFuture<Networks> networks;
   private final Exporter exporter;
@@ -56,13 +57,13 @@ public final class Predictor implements AutoCloseable {
   private record Networks(List<MedNeXt> folds, Device device, SlidingWindowPredictor slidingWindow) {}
 
   private Predictor(ModelFolder model, String configurationName, Configuration configuration, MedNeXtConfig network,
-      int foldCount, Preprocessor preprocessor, Exporter exporter, CompletableFuture<Networks> networks,
+      List<Fold> folds, Preprocessor preprocessor, Exporter exporter, CompletableFuture<Networks> networks,
       int[] mirrorAxes, PredictorOptions options) {
     this.model = model;
     this.configurationName = configurationName;
     this.configuration = configuration;
     this.network = network;
-    this.foldCount = foldCount;
+    this.folds = List.copyOf(folds);
     this.preprocessor = preprocessor;
     this.networks = networks;
     this.mirrorAxes = mirrorAxes;
@@ -133,8 +134,7 @@ public final class Predictor implements AutoCloseable {
           t.setDaemon(true);
           t.start();
         });
-    return new Predictor(model, configurationName, configuration, network, weights.size(), pre, exporter, nets, mirror,
-        options);
+    return new Predictor(model, configurationName, configuration, network, folds, pre, exporter, nets, mirror, options);
   }
 
   /**
@@ -230,7 +230,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Number of folds ensembled. */
   public int foldCount() {
-    return foldCount;
+    return folds.size();
   }
 
   /** Mirroring axes used (empty when test-time augmentation is off or disallowed). */
@@ -315,7 +315,8 @@ public final class Predictor implements AutoCloseable {
 
   /** A one-line description for logs. */
   public String describe() {
-    return String.format(Locale.ROOT, "%s, %d fold(s), %s, patch %s, step %s, %s", network().describe(), foldCount(),
+    return String.format(Locale.ROOT, "%s, %s %s, %s, patch %s, step %s, %s", network().describe(),
+        folds.size() == 1 ? "fold" : "folds", folds.stream().map(Fold::toString).collect(Collectors.joining(", ")),
         configurationName, configuration.patchSize(), options.stepSize(),
         mirrorAxes().length == 0 ? "no mirroring" : "mirroring axes " + Arrays.toString(mirrorAxes()));
   }

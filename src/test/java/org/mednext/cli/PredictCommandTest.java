@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.engine.Engines;
+import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpyArray;
@@ -202,6 +203,36 @@ class PredictCommandTest {
         assertFalse(Arrays.equals(a, bInRas), "a network that sees the voxels as stored labels them otherwise");
       }
     }
+  }
+
+  /**
+   * An input whose qform (code 1, turned 180 degrees about z, shifted) disagrees with its sform (code 2): nibabel
+   * places it by the sform, ITK by the qform. The label file carries both as the input has them, so that every
+   * program places labels and image alike.
+   */
+  @Test
+  void theLabelFileKeepsTheInputsSformAndQformAsTheyStand() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Path image = in.resolve("a.nii");
+    write(PHANTOM.values(), image);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      b.putFloat(0).putFloat(0).putFloat(1).putFloat(5).putFloat(6).putFloat(7).flip(); // quatern b, c, d; qoffset
+      ch.write(b, 256);
+      ch.write(java.nio.ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 1), 252);
+    }
+    NiftiHeader source = NiftiReader.readHeader(image);
+    assertFalse(Arrays.equals(source.sformAffine(), source.qformAffine()), "a file whose transforms disagree");
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(in, out);
+    assertEquals(0, r.exitCode(), r.err());
+    NiftiHeader labels = NiftiReader.readHeader(out.resolve("a.nii.gz"));
+    assertEquals(source.sformCode(), labels.sformCode());
+    assertEquals(source.qformCode(), labels.qformCode());
+    assertArrayEquals(source.sformAffine(), labels.sformAffine());
+    assertArrayEquals(source.qformAffine(), labels.qformAffine());
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), TestVolumes.readLabels(out.resolve("a.nii.gz")));
   }
 
   @Test
