@@ -50,7 +50,7 @@ public record CaseInput(String id, List<Path> channels) {
    *       Analyze/NIfTI pair counts once, by its .hdr).
    * </ul>
    * The nnU-Net layout is recognised by the model's file ending, or, where no file has it (a model trained on .mha
-   * files, say), by .nii.gz, .nii, .tif or .tiff.
+   * files, say), by .nii.gz or .nii.
    *
    * @throws VolumeFormatException when two inputs would be written under the same case name
    */
@@ -59,7 +59,7 @@ public record CaseInput(String id, List<Path> channels) {
     if (Files.isRegularFile(input) || DicomSeriesReader.isDicomFolder(input)) {
       return List.of(single(input, modelChannels));
     }
-    String layoutEnding = nnUnetLayoutEnding(input, fileEnding);
+    String layoutEnding = nnUnetLayoutEnding(input, fileEnding, modelChannels);
     if (layoutEnding != null) {
       List<CaseInput> out = new ArrayList<>();
       for (CaseFiles.Case c : CaseFiles.discover(input, layoutEnding, modelChannels)) out.add(new CaseInput(c.id(), c.channels()));
@@ -134,20 +134,28 @@ public record CaseInput(String id, List<Path> channels) {
   }
 
   /**
-   * The file ending under which {@code folder} holds nnU-Net's CASE_XXXX files: the model's, else the first readable
-   * one that some file has; null if none.
+   * The file ending under which {@code folder} holds nnU-Net's CASE_XXXX files: the model's, else .nii.gz or .nii
+   * (a model trained on .mha files, say, given NIfTI copies); null if none. For a single-channel model, files numbered
+   * without a _0000 among them (scan_0001.nii.gz, scan_0002.nii.gz, ...) are cases of their own, not channels.
    */
-  private static String nnUnetLayoutEnding(Path folder, String fileEnding) throws IOException {
-    for (String ending : new String[] {fileEnding, ".nii.gz", ".nii", ".tif", ".tiff"}) {
+  private static String nnUnetLayoutEnding(Path folder, String fileEnding, int modelChannels) throws IOException {
+    for (String ending : new String[] {fileEnding, ".nii.gz", ".nii"}) {
+      boolean any = false;
+      boolean firstChannels = false;
+      boolean otherChannels = false;
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
         for (Path p : ds) {
           String n = p.getFileName().toString();
-          if (n.endsWith(ending) && Files.isRegularFile(p)
-              && CHANNEL_SUFFIX.matcher(n.substring(0, n.length() - ending.length())).matches()) {
-            return ending;
-          }
+          if (!n.endsWith(ending) || !Files.isRegularFile(p)) continue;
+          Matcher m = CHANNEL_SUFFIX.matcher(n.substring(0, n.length() - ending.length()));
+          if (!m.matches()) continue;
+          any = true;
+          if (m.group(2).equals("0000")) firstChannels = true;
+          else otherChannels = true;
         }
       }
+      if (modelChannels == 1 && otherChannels && !firstChannels) return null; // numbered files, no nnU-Net case
+      if (ending.equals(fileEnding) ? any : firstChannels) return ending;
     }
     return null;
   }

