@@ -185,7 +185,7 @@ public record CaseInput(String id, List<Path> channels) {
     public Prediction onFileGrid(Prediction p) {
       if (reorientation.isIdentity()) return p;
       int[] fileShape = reorientation.fileShape(shape);
-      return p.withLabels(reorientation.undo(p.labels(), fileShape), fileShape);
+      return p.movedBack(reorientation.undo(p.labels(), fileShape), fileShape, reorientation);
     }
   }
 

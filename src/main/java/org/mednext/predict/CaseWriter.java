@@ -3,9 +3,13 @@ package org.mednext.predict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
@@ -13,6 +17,9 @@ import org.mednext.io.NpzWriter;
 import org.mednext.io.VolumeFormatException;
 import org.mednext.task.CancelledException;
 import org.mednext.task.Progress;
+import org.mednext.torch.NumpyArray;
+import org.mednext.torch.PyTuple;
+import org.mednext.torch.PythonPickle;
 import org.mednext.volume.Geometry;
 
 /**
@@ -32,6 +39,67 @@ public final class CaseWriter {
   /** The probability file of case {@code id} in {@code outputDir}. */
   public static Path probabilityFile(Path outputDir, String id) {
     return outputDir.resolve(id + ".npz");
+  }
+
+  /** nnU-Net's properties file of case {@code id}, written beside the probabilities. */
+  public static Path propertiesFile(Path outputDir, String id) {
+    return outputDir.resolve(id + ".pkl");
+  }
+
+  /**
+   * What nnU-Net's {@code <case>.pkl} holds, for its tools that take the probabilities with it (nnUNetv2_ensemble
+   * writes labels from them through the reader's part): null for a reader class whose part we do not write, or a
+   * prediction without properties.
+   */
+  static Map<String, Object> nnUnetProperties(Prediction p, Geometry geometry) {
+    Prediction.CaseProperties c = p.properties();
+    if (c == null) return null;
+    Map<String, Object> d = new LinkedHashMap<>();
+    String io = p.imageReaderWriter();
+    if (io.equals("NibabelIO") || io.equals("NibabelIOWithReorient")) {
+      Map<String, Object> nibabel = new LinkedHashMap<>();
+      nibabel.put("original_affine", new NumpyArray(geometry.affine(), new long[] {4, 4}));
+      if (io.equals("NibabelIOWithReorient")) {
+        nibabel.put("reoriented_affine", new NumpyArray(c.reorientation().affine(geometry, p.shape()), new long[] {4, 4}));
+      }
+      d.put("nibabel_stuff", nibabel);
+    } else if (io.equals("SimpleITKIO")) {
+      d.put("sitk_stuff", itkGeometry(geometry));
+    } else {
+      return null;
+    }
+    List<Object> spacing = new ArrayList<>();
+    for (double v : c.spacing()) spacing.add(v);
+    List<Object> box = new ArrayList<>();
+    for (int a = 0; a < 3; a++) box.add(new ArrayList<>(List.of((long) c.boundingBox().start(a), (long) c.boundingBox().end(a))));
+    d.put("spacing", spacing);
+    d.put("shape_before_cropping", tuple(c.shapeBeforeCropping()));
+    d.put("bbox_used_for_cropping", box);
+    d.put("shape_after_cropping_and_before_resampling", tuple(c.shapeAfterCropping()));
+    return d;
+  }
+
+  /**
+   * SimpleITK's spacing, origin and direction of a geometry: ITK's world is LPS where ours is RAS, so x and y change
+   * sign, and the direction's columns are the affine's divided by their lengths.
+   */
+  private static Map<String, Object> itkGeometry(Geometry geometry) {
+    double[] a = geometry.affine();
+    double[] sign = {-1, -1, 1};
+    List<Object> direction = new ArrayList<>();
+    double[] norm = new double[3];
+    for (int j = 0; j < 3; j++) norm[j] = Math.sqrt(a[j] * a[j] + a[4 + j] * a[4 + j] + a[8 + j] * a[8 + j]);
+    for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) direction.add(sign[i] * a[4 * i + j] / norm[j]);
+    double[] s = geometry.spacing();
+    Map<String, Object> itk = new LinkedHashMap<>();
+    itk.put("spacing", PyTuple.of(s[0], s[1], s[2]));
+    itk.put("origin", PyTuple.of(-a[3], -a[7], a[11]));
+    itk.put("direction", new PyTuple(direction));
+    return itk;
+  }
+
+  private static PyTuple tuple(int[] values) {
+    return PyTuple.of(Arrays.stream(values).mapToObj(v -> (Object) (long) v).toArray());
   }
 
   /**
@@ -106,9 +174,15 @@ public final class CaseWriter {
         npz.commit();
       }
     }
+    Map<String, Object> properties = p.probabilities() == null ? null : nnUnetProperties(p, geometry);
+    Path pickle = properties == null ? null : propertiesFile(outputDir, id);
+    if (pickle != null) PythonPickle.write(pickle, properties);
     progress.checkCancelled();
     labelWriter(p.imageReaderWriter(), source).write(p.labelVolume(geometry), labels);
-    return probs == null ? List.of(labels) : List.of(labels, probs);
+    List<Path> written = new ArrayList<>(List.of(labels));
+    if (probs != null) written.add(probs);
+    if (pickle != null) written.add(pickle);
+    return written;
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.mednext.predict;
 
+import org.mednext.preprocess.BoundingBox;
 import org.mednext.volume.Geometry;
+import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
@@ -13,9 +15,10 @@ import org.mednext.volume.VolumeArrays;
  * @param times seconds spent per stage
  * @param imageReaderWriter the model's nnU-Net reader/writer class ({@code image_reader_writer} of its plans, e.g.
  *     {@code SimpleITKIO} or {@code NibabelIO}), whose header conventions the label file follows
+ * @param properties what nnU-Net's properties file records of the case
  */
 public record Prediction(short[] labels, int[] shape, Probabilities probabilities, StageTimes times,
-    String imageReaderWriter) {
+    String imageReaderWriter, CaseProperties properties) {
 
   /** Seconds per stage of one prediction. */
   public record StageTimes(double preprocess, double predict, double export) {
@@ -24,9 +27,23 @@ public record Prediction(short[] labels, int[] shape, Probabilities probabilitie
     }
   }
 
-  /** The same prediction with other labels of another shape (moved back to a file's voxel order). */
-  Prediction withLabels(short[] newLabels, int[] newShape) {
-    return new Prediction(newLabels, newShape, probabilities, times, imageReaderWriter);
+  /**
+   * The case as nnU-Net's preprocessing saw it, the contents of its {@code <case>.pkl} beside what the reader adds.
+   *
+   * @param spacing the input's spacing in the reader's (z, y, x) order, as the pipeline was given it
+   * @param shapeBeforeCropping in the transposed order, as the following
+   * @param boundingBox the crop box
+   * @param shapeAfterCropping the cropped shape, before resampling
+   * @param reorientation what a reorienting reader did to the file's voxels (identity for the others)
+   */
+  public record CaseProperties(double[] spacing, int[] shapeBeforeCropping, BoundingBox boundingBox,
+      int[] shapeAfterCropping, Reorientation reorientation) {}
+
+  /** The labels moved back to a file's voxel order by undoing {@code r}. */
+  Prediction movedBack(short[] fileLabels, int[] fileShape, Reorientation r) {
+    CaseProperties p = properties == null ? null : new CaseProperties(properties.spacing(),
+        properties.shapeBeforeCropping(), properties.boundingBox(), properties.shapeAfterCropping(), r);
+    return new Prediction(fileLabels, fileShape, probabilities, times, imageReaderWriter, p);
   }
 
   /** The labels as a volume with the given (the input's) geometry: uint8 below 255 labels, else uint16. */

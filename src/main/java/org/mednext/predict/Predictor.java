@@ -263,7 +263,7 @@ public final class Predictor implements AutoCloseable {
     float[][] arrays = VolumeArrays.channels(image);
     for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
     Prediction p = predict(arrays, r.shape(shape), r.spacingNnUnetOrder(image.geometry()), progress);
-    return r.isIdentity() ? p : p.withLabels(r.undo(p.labels(), shape), shape);
+    return r.isIdentity() ? p : p.movedBack(r.undo(p.labels(), shape), shape, r);
   }
 
   /**
@@ -293,7 +293,9 @@ public final class Predictor implements AutoCloseable {
     long t3 = System.nanoTime();
     Checks.state(Arrays.equals(r.shape(), shape), "exported shape %s differs from the input %s", Arrays.toString(r.shape()), Arrays.toString(shape));
     return new Prediction(r.labels(), r.shape(), r.probabilities(),
-        new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9), model.plans().imageReaderWriter());
+        new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9), model.plans().imageReaderWriter(),
+        new Prediction.CaseProperties(spacing.clone(), c.shapeBeforeCropping(), c.boundingBox(),
+            c.shapeAfterCropping(), Reorientation.none()));
   }
 
   private void checkFinite(float[] values, int[] shape, int channel) {

@@ -85,13 +85,52 @@ final class Pickler {
         out.write(TUPLE1);
       }
       out.write(REDUCE);
+    } else if (o instanceof NumpyArray a) {
+      saveNumpy(a);
     } else if (o instanceof TensorData || o instanceof PyTuple || o instanceof Map || o instanceof List) {
       saveShared(o);
     } else {
       throw new IllegalArgumentException("cannot write a " + o.getClass().getName() + " at " + where()
           + ": checkpoints hold only tensors and plain data (Map, OrderedDict, List, PyTuple, String, Long, "
-          + "Integer, BigInteger, Double, Float, Boolean, null, byte[], TorchDevice, TensorData)");
+          + "Integer, BigInteger, Double, Float, Boolean, null, byte[], TorchDevice, TensorData, NumpyArray)");
     }
+  }
+
+  /**
+   * A float64 array as numpy pickles one: {@code _reconstruct(ndarray, (0,), b'b')}, then the state (version 1,
+   * shape, {@code dtype('f8')} with its own state (3, '<', ...), C order, the little-endian bytes).
+   */
+  private void saveNumpy(NumpyArray a) {
+    saveGlobal("numpy.core.multiarray", "_reconstruct");
+    saveGlobal("numpy", "ndarray");
+    saveLongTuple(new long[] {0});
+    save(new byte[] {'b'});
+    out.write(TUPLE3);
+    out.write(REDUCE);
+    out.write(MARK);
+    saveLong(1);
+    saveLongTuple(a.shape());
+    saveGlobal("numpy", "dtype");
+    saveString("f8");
+    out.write(NEWFALSE);
+    out.write(NEWTRUE);
+    out.write(TUPLE3);
+    out.write(REDUCE);
+    out.write(MARK);
+    saveLong(3);
+    saveString("<");
+    for (int i = 0; i < 3; i++) out.write(NONE);
+    saveLong(-1);
+    saveLong(-1);
+    saveLong(0);
+    out.write(TUPLE);
+    out.write(BUILD);
+    out.write(NEWFALSE); // not Fortran order
+    ByteBuffer bytes = ByteBuffer.allocate(8 * a.values().length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (double v : a.values()) bytes.putDouble(v);
+    save(bytes.array());
+    out.write(TUPLE);
+    out.write(BUILD);
   }
 
   /** Memoized objects: written once, then referred to with BINGET. */

@@ -102,6 +102,25 @@ public final class Reorientation {
     return out;
   }
 
+  /**
+   * The reoriented volume's voxel-to-world affine (row-major 4x4), as nibabel's {@code as_reoriented} gives it:
+   * the same world positions for the moved voxels.
+   *
+   * @param fileShapeZyx the file's (z, y, x) shape
+   */
+  public double[] affine(Geometry geometry, int[] fileShapeZyx) {
+    double[] a = geometry.affine();
+    double[] out = a.clone();
+    for (int j = 0; j < 3; j++) { // file axis j becomes world axis axis[j]'s column
+      int n = fileShapeZyx[2 - j];
+      for (int i = 0; i < 3; i++) {
+        out[4 * i + axis[j]] = flip[j] ? -a[4 * i + j] : a[4 * i + j];
+        if (flip[j]) out[4 * i + 3] += a[4 * i + j] * (n - 1);
+      }
+    }
+    return out;
+  }
+
   /** The file's (z, y, x) shape of a volume whose reoriented shape is {@code reorientedZyx}. */
   public int[] fileShape(int[] reorientedZyx) {
     int[] out = new int[3];

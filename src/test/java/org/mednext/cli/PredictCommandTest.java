@@ -27,6 +27,8 @@ import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpyArray;
 import org.mednext.io.Npz;
 import org.mednext.io.VolumeFormats;
+import org.mednext.testutil.Python;
+import org.mednext.testutil.SharedData;
 import org.mednext.testutil.TestVolumes;
 import org.mednext.testutil.TinyModelFolder;
 import org.mednext.volume.Geometry;
@@ -233,6 +235,36 @@ class PredictCommandTest {
     assertArrayEquals(source.sformAffine(), labels.sformAffine());
     assertArrayEquals(source.qformAffine(), labels.qformAffine());
     assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), TestVolumes.readLabels(out.resolve("a.nii.gz")));
+  }
+
+  /**
+   * nnU-Net writes its properties pickle beside the probabilities (its ensembling reads them together): ours, for the
+   * fixture CT case and its NibabelIO model, holds what nnU-Net's does (read with Python's pickle and numpy).
+   */
+  @Test
+  void thePropertiesFileHoldsWhatNnUnetsHolds() throws Exception {
+    Path caseDir = SharedData.require("fixtures/nnunet_pipeline/ct_fold0_notta_step075");
+    String python = Python.require("numpy");
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.copy(caseDir.resolve("../../../sample-data/totalsegmentator-ct/example_ct.nii.gz").normalize(),
+        in.resolve("example_ct.nii.gz"));
+    Path fixtureModel = caseDir.resolve("../models/Dataset981_MedNeXtV2RefCT/"
+        + "nnUNetTrainer_MedNeXtV2Ref__nnUNetPlans__3d_fullres").normalize();
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(fixtureModel, in, out, "--save_probabilities");
+    assertEquals(0, r.exitCode(), r.err());
+    String script = String.join("\n",
+        "import pickle, sys, numpy as np",
+        "ours = pickle.load(open(sys.argv[1], 'rb')); theirs = pickle.load(open(sys.argv[2], 'rb'))",
+        "def same(a, b):",
+        "    if isinstance(b, dict): return isinstance(a, dict) and list(a) == list(b) and all(same(a[k], b[k]) for k in b)",
+        "    if isinstance(b, np.ndarray): return isinstance(a, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape and np.allclose(a, b, atol=1e-6)",
+        "    if isinstance(b, (list, tuple)): return type(a) == type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))",
+        "    return type(a) == type(b) and a == b",
+        "print('same' if same(ours, theirs) else 'ours %r theirs %r' % (ours, theirs))");
+    String result = Python.run(python, script, tmp, out.resolve("example_ct.pkl").toString(),
+        caseDir.resolve("output/example_ct.pkl").toString()).trim();
+    assertEquals("same", result);
   }
 
   @Test

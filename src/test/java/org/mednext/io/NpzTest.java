@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mednext.testutil.Python;
 import org.mednext.testutil.SharedData;
 
 /** {@link Npz} and {@link NpzWriter}: numpy's archives, numpy reading ours, atomic commits. */

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.preprocess.BoundingBox;
 import org.mednext.task.CancelledException;
 import org.mednext.testutil.RecordingProgress;
+import org.mednext.torch.PyTuple;
 import org.mednext.volume.Geometry;
 
 /** {@link CaseWriter}: a case's files appear whole or not at all, also when the user stops the writing. */
@@ -39,12 +41,41 @@ class CaseWriterTest {
     }
   }
 
+  /**
+   * A SimpleITKIO model's properties describe the image as ITK does, in LPS: x and y of the origin and of the
+   * direction's rows change sign, the direction's columns are unit vectors; spacing and crop as the case had them.
+   */
+  @Test
+  void theItkPropertiesOfAnObliqueImageAreInLps() {
+    double c = Math.cos(0.3), s = Math.sin(0.3);
+    double[] affine = {2 * c, -3 * s, 0, 10, 2 * s, 3 * c, 0, 20, 0, 0, 4, 30, 0, 0, 0, 1};
+    Geometry g = Geometry.of(new double[] {2, 3, 4}, affine);
+    Prediction p = new Prediction(new short[0], SHAPE, null, new Prediction.StageTimes(0, 0, 0), "SimpleITKIO",
+        new Prediction.CaseProperties(new double[] {4, 3, 2}, SHAPE, BoundingBox.of(new int[] {0, 1, 2},
+            new int[] {4, 5, 6}), new int[] {4, 4, 4}, org.mednext.volume.Reorientation.none()));
+    Map<String, Object> d = CaseWriter.nnUnetProperties(p, g);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> itk = (Map<String, Object>) d.get("sitk_stuff");
+    assertEquals(PyTuple.of(2.0, 3.0, 4.0), itk.get("spacing"));
+    assertEquals(PyTuple.of(-10.0, -20.0, 30.0), itk.get("origin"));
+    PyTuple direction = (PyTuple) itk.get("direction");
+    double[] want = {-c, s, 0, -s, -c, 0, 0, 0, 1};
+    for (int i = 0; i < 9; i++) assertEquals(want[i], (double) direction.get(i), 1e-12, "direction[" + i + "]");
+    assertEquals(List.of(4.0, 3.0, 2.0), d.get("spacing"));
+    assertEquals(List.of(List.of(0L, 4L), List.of(1L, 5L), List.of(2L, 6L)), d.get("bbox_used_for_cropping"));
+    assertEquals(PyTuple.of(4L, 5L, 6L), d.get("shape_before_cropping"));
+    assertEquals(List.of("sitk_stuff", "spacing", "shape_before_cropping", "bbox_used_for_cropping",
+        "shape_after_cropping_and_before_resampling"), List.copyOf(d.keySet()));
+    assertEquals(null, CaseWriter.nnUnetProperties(new Prediction(new short[0], SHAPE, null,
+        new Prediction.StageTimes(0, 0, 0), "Tiff3DIO", p.properties()), g), "a reader whose part we do not write");
+  }
+
   /** Three classes of uniform probabilities on the whole grid, labels 0. */
   private static Prediction prediction() {
     int voxels = SHAPE[0] * SHAPE[1] * SHAPE[2];
     float[][] maps = new float[3][voxels];
     for (float[] m : maps) java.util.Arrays.fill(m, 1f / 3);
     Probabilities p = Probabilities.softmax(maps, BoundingBox.full(SHAPE), SHAPE, new int[] {0, 1, 2}, 1);
-    return new Prediction(new short[voxels], SHAPE, p, new Prediction.StageTimes(0, 0, 0), "SimpleITKIO");
+    return new Prediction(new short[voxels], SHAPE, p, new Prediction.StageTimes(0, 0, 0), "SimpleITKIO", null);
   }
 }

@@ -42,6 +42,8 @@ class ReorientationTest {
       }
     }
     assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7}, r.spacingNnUnetOrder(g));
+    // nibabel: [[0.7, 0, 0, 7.2], [0, 0.8, 0, 17.6], [0, 0, 2.5, 30]]
+    assertArrayEquals(new double[] {0.7, 0, 0, 7.2, 0, 0.8, 0, 17.6, 0, 0, 2.5, 30, 0, 0, 0, 1}, r.affine(g, shape), 1e-12);
     assertArrayEquals(shape, r.fileShape(r.shape(shape)));
   }
 

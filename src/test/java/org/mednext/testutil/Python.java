@@ -1,4 +1,4 @@
-package org.mednext.io;
+package org.mednext.testutil;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +10,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs a small Python script with an interpreter that has a given module; skips the test when there is none. */
-final class Python {
+public final class Python {
 
   private static final String[] CANDIDATES = {"/usr/bin/python3", "/root/.pyenv/shims/python3", "python3"};
 
   private Python() {}
 
   /** An interpreter that can import {@code module}; skips the calling test when none can. */
-  static String require(String module) {
+  public static String require(String module) {
     for (String exe : CANDIDATES) {
       try {
         Process p = new ProcessBuilder(exe, "-c", "import " + module).redirectErrorStream(true).start();
@@ -35,7 +35,7 @@ final class Python {
   }
 
   /** Runs {@code script} with {@code args}; returns stdout, or fails with the script's output. */
-  static String run(String exe, String script, Path workDir, String... args) throws IOException, InterruptedException {
+  public static String run(String exe, String script, Path workDir, String... args) throws IOException, InterruptedException {
     Path file = Files.writeString(workDir.resolve("check_" + System.nanoTime() + ".py"), script, StandardCharsets.UTF_8);
     List<String> cmd = new ArrayList<>(List.of(exe, file.toString()));
     cmd.addAll(List.of(args));
