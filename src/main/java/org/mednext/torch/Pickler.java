@@ -34,6 +34,18 @@ final class Pickler {
   private final List<TensorData> storages = new ArrayList<>();
   private final ArrayDeque<Object> path = new ArrayDeque<>();
   private int nextMemo;
+  /** Whether numpy arrays may be written: not into checkpoints, which torch.load(weights_only=True) would refuse. */
+  private final boolean numpyArrays;
+
+  /** A pickler for checkpoints. */
+  Pickler() {
+    this(false);
+  }
+
+  /** @param numpyArrays whether {@link NumpyArray}s may be written (plain pickles for Python code with numpy) */
+  Pickler(boolean numpyArrays) {
+    this.numpyArrays = numpyArrays;
+  }
 
   /**
    * The pickle of {@code root}.
@@ -85,14 +97,15 @@ final class Pickler {
         out.write(TUPLE1);
       }
       out.write(REDUCE);
-    } else if (o instanceof NumpyArray a) {
+    } else if (o instanceof NumpyArray a && numpyArrays) {
       saveNumpy(a);
     } else if (o instanceof TensorData || o instanceof PyTuple || o instanceof Map || o instanceof List) {
       saveShared(o);
     } else {
       throw new IllegalArgumentException("cannot write a " + o.getClass().getName() + " at " + where()
           + ": checkpoints hold only tensors and plain data (Map, OrderedDict, List, PyTuple, String, Long, "
-          + "Integer, BigInteger, Double, Float, Boolean, null, byte[], TorchDevice, TensorData, NumpyArray)");
+          + "Integer, BigInteger, Double, Float, Boolean, null, byte[], TorchDevice, TensorData"
+          + (numpyArrays ? ", NumpyArray)" : ")"));
     }
   }
 

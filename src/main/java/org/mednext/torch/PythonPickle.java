@@ -20,7 +20,7 @@ public final class PythonPickle {
    *     {@link TorchCheckpoint#write}), naming where it sits in {@code root}
    */
   public static void write(Path file, Object root) throws IOException {
-    Pickler pickler = new Pickler();
+    Pickler pickler = new Pickler(true);
     byte[] pickle = pickler.pickle(root);
     Checks.argument(pickler.storages().isEmpty(), "a plain pickle cannot hold tensors; use TorchCheckpoint.write");
     AtomicFiles.write(file, out -> out.write(pickle));

@@ -65,7 +65,7 @@ class PredictCommandTest {
     assertTrue(r.err().contains("mednext: error: [1/2] bad: "), r.err());
     assertTrue(r.err().contains("1 of 2 case(s) failed"), r.err());
     try (var files = Files.list(out)) {
-      assertEquals(List.of("good.nii.gz", "good.npz"), files.map(f -> f.getFileName().toString()).sorted().toList(),
+      assertEquals(List.of("good.nii.gz", "good.npz", "good.pkl"), files.map(f -> f.getFileName().toString()).sorted().toList(),
           "nothing of the bad case, no temporary files");
     }
   }

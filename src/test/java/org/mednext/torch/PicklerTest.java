@@ -67,6 +67,14 @@ class PicklerTest {
   }
 
   @Test
+  void aCheckpointTakesNoNumpyArrayWhichTorchLoadWithWeightsOnlyWouldRefuse() {
+    NumpyArray a = new NumpyArray(new double[] {1, 2}, new long[] {2});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pickler().pickle(map("a", a)));
+    assertEquals("cannot write a org.mednext.torch.NumpyArray at root['a']", e.getMessage().split(":")[0]);
+    new Pickler(true).pickle(map("a", a)); // a plain pickle may hold one
+  }
+
+  @Test
   void refusesValuesThatAreNotPlainData() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new Pickler().pickle(map("x", list(1L, new StringBuilder("no")))));
