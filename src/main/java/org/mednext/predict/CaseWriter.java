@@ -25,7 +25,8 @@ import org.mednext.volume.Geometry;
 /**
  * Writes a prediction as nnUNetv2_predict does: {@code <case>.nii.gz} (labels on the input grid and geometry,
  * uint8 or uint16) and, on request, {@code <case>.npz} with {@code probabilities} (classes first, then nnU-Net's
- * (z, y, x) axis order, float32, compressed). Every file is written atomically.
+ * (z, y, x) axis order, float32, compressed) with {@code <case>.pkl}, nnU-Net's properties of the case. Every file is
+ * written atomically.
  */
 public final class CaseWriter {
 
@@ -60,7 +61,8 @@ public final class CaseWriter {
       Map<String, Object> nibabel = new LinkedHashMap<>();
       nibabel.put("original_affine", new NumpyArray(geometry.affine(), new long[] {4, 4}));
       if (io.equals("NibabelIOWithReorient")) {
-        nibabel.put("reoriented_affine", new NumpyArray(c.reorientation().affine(geometry, p.shape()), new long[] {4, 4}));
+        double[] reoriented = c.reorientation().affine(geometry, p.shape()); // p is on the file's grid
+        nibabel.put("reoriented_affine", new NumpyArray(reoriented, new long[] {4, 4}));
       }
       d.put("nibabel_stuff", nibabel);
     } else if (io.equals("SimpleITKIO")) {
@@ -71,7 +73,9 @@ public final class CaseWriter {
     List<Object> spacing = new ArrayList<>();
     for (double v : c.spacing()) spacing.add(v);
     List<Object> box = new ArrayList<>();
-    for (int a = 0; a < 3; a++) box.add(new ArrayList<>(List.of((long) c.boundingBox().start(a), (long) c.boundingBox().end(a))));
+    for (int a = 0; a < 3; a++) {
+      box.add(new ArrayList<>(List.of((long) c.boundingBox().start(a), (long) c.boundingBox().end(a))));
+    }
     d.put("spacing", spacing);
     d.put("shape_before_cropping", tuple(c.shapeBeforeCropping()));
     d.put("bbox_used_for_cropping", box);
