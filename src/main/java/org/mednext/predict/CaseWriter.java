@@ -91,8 +91,7 @@ public final class CaseWriter {
     double[] a = geometry.affine();
     double[] sign = {-1, -1, 1};
     List<Object> direction = new ArrayList<>();
-    double[] norm = new double[3];
-    for (int j = 0; j < 3; j++) norm[j] = Math.sqrt(a[j] * a[j] + a[4 + j] * a[4 + j] + a[8 + j] * a[8 + j]);
+    double[] norm = geometry.axisLengths();
     for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) direction.add(sign[i] * a[4 * i + j] / norm[j]);
     double[] s = geometry.spacing();
     Map<String, Object> itk = new LinkedHashMap<>();

@@ -79,6 +79,18 @@ public final class Geometry {
     return affine.clone();
   }
 
+  /**
+   * The lengths of the affine's columns (x, y, z): the voxel size the affine implies, which can differ from the
+   * spacing (pixdim) in a file whose header disagrees with itself.
+   */
+  public double[] axisLengths() {
+    double[] out = new double[3];
+    for (int j = 0; j < 3; j++) {
+      out[j] = Math.sqrt(affine[j] * affine[j] + affine[4 + j] * affine[4 + j] + affine[8 + j] * affine[8 + j]);
+    }
+    return out;
+  }
+
   /** World position (RAS, mm) of the centre of voxel (0, 0, 0). */
   public double[] origin() {
     return new double[] {affine[3], affine[7], affine[11]};

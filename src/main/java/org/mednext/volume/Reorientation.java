@@ -34,10 +34,10 @@ public final class Reorientation {
   /** The reorientation of a volume with this geometry to RAS. */
   public static Reorientation toRas(Geometry geometry) {
     double[] a = geometry.affine();
+    double[] norm = geometry.axisLengths();
     double[][] m = new double[3][3];
     for (int j = 0; j < 3; j++) {
-      double norm = Math.sqrt(a[j] * a[j] + a[4 + j] * a[4 + j] + a[8 + j] * a[8 + j]);
-      for (int i = 0; i < 3; i++) m[i][j] = a[4 * i + j] / (norm == 0 ? 1 : norm);
+      for (int i = 0; i < 3; i++) m[i][j] = a[4 * i + j] / (norm[j] == 0 ? 1 : norm[j]);
     }
     double[][] r = polar(m);
     int[] axis = new int[3];
@@ -135,11 +135,9 @@ public final class Reorientation {
    */
   public double[] spacingNnUnetOrder(Geometry geometry) {
     if (isIdentity()) return geometry.spacingNnUnetOrder();
-    double[] a = geometry.affine();
+    double[] lengths = geometry.axisLengths();
     double[] out = new double[3];
-    for (int j = 0; j < 3; j++) {
-      out[2 - axis[j]] = (float) Math.sqrt(a[j] * a[j] + a[4 + j] * a[4 + j] + a[8 + j] * a[8 + j]);
-    }
+    for (int j = 0; j < 3; j++) out[2 - axis[j]] = (float) lengths[j];
     return out;
   }
 
