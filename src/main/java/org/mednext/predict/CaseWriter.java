@@ -49,8 +49,8 @@ public final class CaseWriter {
 
   /**
    * What nnU-Net's {@code <case>.pkl} holds, for its tools that take the probabilities with it (nnUNetv2_ensemble
-   * writes labels from them through the reader's part): null for a reader class whose part we do not write, or a
-   * prediction without properties.
+   * writes labels from them through the reader's part): null for a reader class whose part we do not write (Tiff3DIO,
+   * NaturalImage2DIO, custom ones), or a prediction without properties.
    */
   static Map<String, Object> nnUnetProperties(Prediction p, Geometry geometry) {
     Prediction.CaseProperties c = p.properties();
@@ -67,6 +67,13 @@ public final class CaseWriter {
       d.put("nibabel_stuff", nibabel);
     } else if (io.equals("SimpleITKIO")) {
       d.put("sitk_stuff", itkGeometry(geometry));
+    } else if (io.equals("SimpleITKIOWithReorient")) {
+      // the reoriented image's geometry, and the file's orientation to go back to (ITK's letters name where each
+      // axis points, as nibabel's do)
+      double[] xyz = {c.spacing()[2], c.spacing()[1], c.spacing()[0]};
+      Map<String, Object> itk = itkGeometry(Geometry.of(xyz, c.reorientation().affine(geometry, p.shape())));
+      itk.put("original_orientation", c.reorientation().toString());
+      d.put("sitk_stuff", itk);
     } else {
       return null;
     }

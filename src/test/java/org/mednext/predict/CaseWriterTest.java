@@ -70,6 +70,32 @@ class CaseWriterTest {
         new Prediction.StageTimes(0, 0, 0), "Tiff3DIO", p.properties()), g), "a reader whose part we do not write");
   }
 
+  /**
+   * SimpleITKIOWithReorient keeps the reoriented image's ITK geometry and the file's orientation letters: for the
+   * permuted, flipped file of ReorientationTest (PLS), the RAS image at origin (7.2, 17.6, 30) in RAS.
+   */
+  @Test
+  void theReorientingItkPropertiesDescribeTheRasImageAndTheFilesOrientation() {
+    double[] affine = {0, -0.7, 0, 10, -0.8, 0, 0, 20, 0, 0, 2.5, 30, 0, 0, 0, 1};
+    Geometry g = Geometry.of(new double[] {0.8, 0.7, 2.5}, affine);
+    org.mednext.volume.Reorientation r = org.mednext.volume.Reorientation.toRas(g);
+    int[] fileShape = {6, 5, 4};
+    Prediction p = new Prediction(new short[0], fileShape, null, new Prediction.StageTimes(0, 0, 0),
+        "SimpleITKIOWithReorient", new Prediction.CaseProperties(r.spacingNnUnetOrder(g), new int[] {6, 4, 5},
+            BoundingBox.full(new int[] {6, 4, 5}), new int[] {6, 4, 5}, r));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> itk = (Map<String, Object>) CaseWriter.nnUnetProperties(p, g).get("sitk_stuff");
+    assertEquals("PLS", itk.get("original_orientation"));
+    PyTuple origin = (PyTuple) itk.get("origin");
+    assertEquals(-7.2, (double) origin.get(0), 1e-12);
+    assertEquals(-17.6, (double) origin.get(1), 1e-12);
+    assertEquals(30, (double) origin.get(2), 1e-12);
+    PyTuple direction = (PyTuple) itk.get("direction");
+    double[] want = {-1, 0, 0, 0, -1, 0, 0, 0, 1};
+    for (int i = 0; i < 9; i++) assertEquals(want[i], (double) direction.get(i), 1e-12, "direction[" + i + "]");
+    assertEquals(PyTuple.of((double) (float) 0.7, (double) (float) 0.8, 2.5), itk.get("spacing"));
+  }
+
   /** Three classes of uniform probabilities on the whole grid, labels 0. */
   private static Prediction prediction() {
     int voxels = SHAPE[0] * SHAPE[1] * SHAPE[2];
