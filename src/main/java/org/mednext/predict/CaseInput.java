@@ -183,9 +183,7 @@ public record CaseInput(String id, List<Path> channels) {
 
     /** A prediction on the channels' grid moved to the file's voxel order (the labels; see {@link #load}). */
     public Prediction onFileGrid(Prediction p) {
-      if (reorientation.isIdentity()) return p;
-      int[] fileShape = reorientation.fileShape(shape);
-      return p.movedBack(reorientation.undo(p.labels(), fileShape), fileShape, reorientation);
+      return p.movedBack(reorientation, reorientation.fileShape(shape));
     }
   }
 

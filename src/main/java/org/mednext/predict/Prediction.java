@@ -39,11 +39,15 @@ public record Prediction(short[] labels, int[] shape, Probabilities probabilitie
   public record CaseProperties(double[] spacing, int[] shapeBeforeCropping, BoundingBox boundingBox,
       int[] shapeAfterCropping, Reorientation reorientation) {}
 
-  /** The labels moved back to a file's voxel order by undoing {@code r}. */
-  Prediction movedBack(short[] fileLabels, int[] fileShape, Reorientation r) {
+  /**
+   * The labels moved back to the voxel order of a file of shape {@code fileShape} (z, y, x) by undoing {@code r}
+   * (this prediction itself when {@code r} moved nothing); the probabilities stay where they are, as nnU-Net's.
+   */
+  Prediction movedBack(Reorientation r, int[] fileShape) {
+    if (r.isIdentity()) return this;
     CaseProperties p = properties == null ? null : new CaseProperties(properties.spacing(),
         properties.shapeBeforeCropping(), properties.boundingBox(), properties.shapeAfterCropping(), r);
-    return new Prediction(fileLabels, fileShape, probabilities, times, imageReaderWriter, p);
+    return new Prediction(r.undo(labels, fileShape), fileShape, probabilities, times, imageReaderWriter, p);
   }
 
   /** The labels as a volume with the given (the input's) geometry: uint8 below 255 labels, else uint16. */

@@ -263,7 +263,7 @@ public final class Predictor implements AutoCloseable {
     float[][] arrays = VolumeArrays.channels(image);
     for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
     Prediction p = predict(arrays, r.shape(shape), r.spacingNnUnetOrder(image.geometry()), progress);
-    return r.isIdentity() ? p : p.movedBack(r.undo(p.labels(), shape), shape, r);
+    return p.movedBack(r, shape);
   }
 
   /**
