@@ -1,6 +1,7 @@
 package org.mednext.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +37,13 @@ public final class Main {
 
   /** Runs the command line with the given streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, System::getenv);
+  }
+
+  /** As {@link #run(String[], PrintWriter, PrintWriter)}, with environment variables from {@code environment}. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> environment) {
     CommandLine cl = new CommandLine(new Main());
+    cl.getSubcommands().get("predict").<PredictCommand>getCommand().environment = environment;
     cl.setOut(out).setErr(err);
     ErrorHandler handler = new ErrorHandler();
     cl.setExecutionExceptionHandler(handler);

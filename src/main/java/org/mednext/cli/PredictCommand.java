@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.mednext.engine.Engines;
 import org.mednext.model.Fold;
 import org.mednext.model.ModelFolder;
+import org.mednext.model.ResultsFolder;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.CaseWriter;
 import org.mednext.predict.Prediction;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mednext predict}: nnUNetv2_predict for MedNeXt model folders. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Segment volumes with an nnU-Net model folder of a MedNeXt network, as nnUNetv2_predict does.",
+        "MODEL: -m MODEL_DIR, or -d DATASET -c CONFIGURATION [-tr TRAINER] [-p PLANS] under $nnUNet_results.",
         "INPUT: a NIfTI/TIFF/DICOM file, a DICOM series folder, or a folder of cases (nnU-Net's CASE_0000.nii.gz "
             + "naming; for single-channel models any .nii/.nii.gz/.tif files and DICOM sub-folders).",
         "Writes OUTPUT_DIR/<case>.nii.gz (labels on the input's grid) and, with --save_probabilities, <case>.npz."})
@@ -40,9 +43,23 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "-o", required = true, paramLabel = "OUTPUT_DIR", description = "output folder (created if needed)")
   Path output;
 
-  @Option(names = "-m", required = true, paramLabel = "MODEL_DIR",
-      description = "model folder with dataset.json, plans.json and fold_N/ checkpoints")
+  @Option(names = "-m", paramLabel = "MODEL_DIR",
+      description = "model folder with dataset.json, plans.json and fold_N/ checkpoints (or -d and -c)")
   Path model;
+
+  @Option(names = "-d", paramLabel = "DATASET",
+      description = "instead of -m, as nnUNetv2_predict: the dataset ID or folder name under $nnUNet_results")
+  String dataset;
+
+  @Option(names = "-c", paramLabel = "CONFIGURATION", description = "with -d: the configuration, e.g. 3d_fullres")
+  String configuration;
+
+  @Option(names = "-tr", paramLabel = "TRAINER",
+      description = "with -d: the trainer (default: " + ResultsFolder.DEFAULT_TRAINER + ")")
+  String trainer;
+
+  @Option(names = "-p", paramLabel = "PLANS", description = "with -d: the plans (default: " + ResultsFolder.DEFAULT_PLANS + ")")
+  String plans;
 
   @Option(names = "-f", arity = "1..*", paramLabel = "FOLD",
       description = "folds to ensemble, e.g. -f 0 1 2 3 4 or -f all (default: every fold folder with the checkpoint)")
@@ -91,6 +108,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engine;
 
+  /** Where {@code $nnUNet_results} is read from; tests put their own. */
+  Function<String, String> environment = System::getenv;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -104,6 +124,7 @@ final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("-part_id must be in 0 .. -num_parts - 1 (got -part_id " + partId
           + ", -num_parts " + numParts + ")");
     }
+    Path modelFolder = modelFolder();
     if (Files.exists(output) && !Files.isDirectory(output)) {
       throw new IllegalArgumentException(output + " is a file; -o takes the folder to write the segmentations into");
     }
@@ -112,13 +133,14 @@ final class PredictCommand implements Callable<Integer> {
     // Ctrl-C: stop between tiles, leave no half-written file; the engine starts in the background while the first
     // case is read and preprocessed
     try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 20);
-        Predictor predictor = Predictor.open(model, options)) {
+        Predictor predictor = Predictor.open(modelFolder, options)) {
       List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
           predictor.channels());
       CaseWriter.requireInputsKept(all, output);
       List<CaseInput> cases = new ArrayList<>();
       for (int i = partId; i < all.size(); i += numParts) cases.add(all.get(i)); // nnU-Net's cases[part_id::num_parts]
       Files.createDirectories(output);
+      if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
       out.printf(Locale.ROOT, "%d case(s)%s -> %s%n", cases.size(),
           numParts > 1 ? String.format(Locale.ROOT, " (part %d of %d parts of %d)", partId, numParts, all.size()) : "",
@@ -173,6 +195,28 @@ final class PredictCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** {@code -m}, or the folder that {@code -d -c [-tr] [-p]} name under {@code $nnUNet_results}. */
+  private Path modelFolder() throws IOException {
+    if ((model == null) == (dataset == null)) {
+      throw new IllegalArgumentException(model == null
+          ? "no model: give the model folder with -m MODEL_DIR, or -d DATASET -c CONFIGURATION as for nnUNetv2_predict"
+          : "-m and -d both name a model; give one of them");
+    }
+    if (model != null) {
+      if (configuration != null || trainer != null || plans != null) {
+        throw new IllegalArgumentException("-c, -tr and -p select a model under $" + ResultsFolder.ENVIRONMENT_VARIABLE
+            + " together with -d; -m names the model folder itself, so leave them out");
+      }
+      return model;
+    }
+    if (configuration == null) {
+      throw new IllegalArgumentException("-d needs -c CONFIGURATION (e.g. -c 3d_fullres), as for nnUNetv2_predict");
+    }
+    return ResultsFolder.modelFolder(environment.apply(ResultsFolder.ENVIRONMENT_VARIABLE), dataset,
+        trainer == null ? ResultsFolder.DEFAULT_TRAINER : trainer, plans == null ? ResultsFolder.DEFAULT_PLANS : plans,
+        configuration);
   }
 
   private static String gigabytes(long bytes) {

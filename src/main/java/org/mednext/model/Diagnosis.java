@@ -81,7 +81,8 @@ final class Diagnosis {
     return out;
   }
 
-  private static List<Path> sortedSubfolders(Path f) throws IOException {
+  /** The folders in {@code f}, sorted; none when {@code f} is not a folder. */
+  static List<Path> sortedSubfolders(Path f) throws IOException {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(f)) return out;
     try (DirectoryStream<Path> s = Files.newDirectoryStream(f, Files::isDirectory)) {

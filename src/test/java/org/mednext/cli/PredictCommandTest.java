@@ -155,6 +155,43 @@ class PredictCommandTest {
     assertEquals(List.of("a.nii.gz"), names(out));
   }
 
+  /** nnUNetv2_predict's -d/-tr/-p/-c name the model under $nnUNet_results; a wrong trainer lists what is there. */
+  @Test
+  void aDatasetIdAndConfigurationFindTheModelUnderNnUnetResults() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = tmp.resolve("out");
+    java.util.function.Function<String, String> env = v -> v.equals("nnUNet_results") ? shared.toString() : null;
+    String[] common = {"predict", "-i", in.toString(), "-o", out.toString(), "-f", "0", "-step_size", "1",
+        "--disable_tta", "--threads", "1"};
+    CliRunner r = CliRunner.runWithEnvironment(env, concat(common, "-d", "999", "-c", "3d_fullres",
+        "-tr", "nnUNetTrainer_MedNeXtV2"));
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains(model.toString()), "the model line names the folder found: " + r.out());
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), TestVolumes.readLabels(out.resolve("a.nii.gz")));
+
+    CliRunner defaultTrainer = CliRunner.runWithEnvironment(env, concat(common, "-d", "Dataset999_Tiny", "-c", "3d_fullres"));
+    assertEquals(ErrorHandler.BAD_INPUT, defaultTrainer.exitCode());
+    assertTrue(defaultTrainer.err().contains("has no model folder nnUNetTrainer__nnUNetPlans__3d_fullres; present: "
+        + "-tr nnUNetTrainer_MedNeXtV2 -p nnUNetPlans -c 3d_fullres"), defaultTrainer.err());
+    CliRunner noVariable = CliRunner.runWithEnvironment(v -> null, concat(common, "-d", "999", "-c", "3d_fullres"));
+    assertEquals(ErrorHandler.BAD_INPUT, noVariable.exitCode());
+    assertTrue(noVariable.err().contains("-d needs the environment variable nnUNet_results"), noVariable.err());
+    CliRunner both = CliRunner.runWithEnvironment(env, concat(common, "-m", model.toString(), "-d", "999"));
+    assertTrue(both.err().contains("-m and -d both name a model"), both.err());
+    CliRunner neither = CliRunner.runWithEnvironment(env, common);
+    assertTrue(neither.err().contains("no model: give the model folder with -m"), neither.err());
+    CliRunner noConfiguration = CliRunner.runWithEnvironment(env, concat(common, "-d", "999"));
+    assertTrue(noConfiguration.err().contains("-d needs -c CONFIGURATION"), noConfiguration.err());
+    CliRunner configurationWithM = CliRunner.runWithEnvironment(env, concat(common, "-m", model.toString(), "-c", "x"));
+    assertTrue(configurationWithM.err().contains("-c, -tr and -p select a model"), configurationWithM.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   /**
    * The same anatomy stored in RAS order and with its axes permuted and flipped (x <- A, y <- R, z <- I), segmented
    * by a random network that is not symmetric: a model whose reader reorients to RAS (NibabelIOWithReorient) gives
