@@ -2,13 +2,23 @@ package org.mednext.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Helpers shared by the benchmark mains: peak RSS, medians, argument parsing. */
 final class BenchSupport {
 
   private BenchSupport() {}
+
+  /** Deletes {@code folder} with everything in it (the outputs of a run, whichever files the writer made). */
+  static void deleteTree(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
 
   /** Peak resident set size of this process in MB (Linux VmHWM), or -1 elsewhere. */
   static double peakRssMb() {

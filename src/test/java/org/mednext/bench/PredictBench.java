@@ -41,9 +41,7 @@ public final class PredictBench {
       CaseWriter.write(p, image.geometry(), out, "case", threads);
       write = (System.nanoTime() - w0) / 1e9;
     } finally {
-      Files.deleteIfExists(CaseWriter.labelFile(out, "case"));
-      Files.deleteIfExists(CaseWriter.probabilityFile(out, "case"));
-      Files.delete(out);
+      BenchSupport.deleteTree(out);
     }
     double total = (System.nanoTime() - t0) / 1e9;
     double export = p.times().export() + write;

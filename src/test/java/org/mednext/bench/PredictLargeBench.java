@@ -76,19 +76,21 @@ public final class PredictLargeBench {
     Volume<?> image = Volume.of(ArrayImgs.shorts(ct, 512, 512, slices), Geometry.ofSpacing(0.8, 0.8, 1.5));
     PredictorOptions options = PredictorOptions.defaults().withMirroring(false).withStepSize(1.0).withThreads(threads)
         .withProbabilities(probabilities).withDevice(Device.cpu());
-    try (Predictor predictor = Predictor.open(model, options)) {
-      Prediction p = predictor.predict(image, Progress.none());
-      long w0 = System.nanoTime();
-      CaseWriter.write(p, image.geometry(), tmp, "large", threads);
-      double write = (System.nanoTime() - w0) / 1e9;
-      double export = p.times().export() + write;
-      Files.delete(CaseWriter.labelFile(tmp, "large"));
-      if (probabilities) Files.delete(CaseWriter.probabilityFile(tmp, "large"));
-      double rss = BenchSupport.peakRssMb() / 1024;
-      System.out.printf(Locale.ROOT, "| 512x512x%d, %d classes%s | %.1f s (nnU-Net 14.8) | %.1f s (nnU-Net 153, other network) | %.1f s = %.1f + %.1f writing (nnU-Net 101; ratio %.2f) | %.2f GB (nnU-Net 12.3; ratio %.2f) | max heap %.1f GB |%n",
-          slices, classes, probabilities ? ", with probabilities" : "", p.times().preprocess(), p.times().predict(), export, p.times().export(), write,
-          export / 101,
-          rss, rss / 12.3, Runtime.getRuntime().maxMemory() / 1e9);
+    try {
+      try (Predictor predictor = Predictor.open(model, options)) {
+        Prediction p = predictor.predict(image, Progress.none());
+        long w0 = System.nanoTime();
+        CaseWriter.write(p, image.geometry(), tmp, "large", threads);
+        double write = (System.nanoTime() - w0) / 1e9;
+        double export = p.times().export() + write;
+        double rss = BenchSupport.peakRssMb() / 1024;
+        System.out.printf(Locale.ROOT, "| 512x512x%d, %d classes%s | %.1f s (nnU-Net 14.8) | %.1f s (nnU-Net 153, other network) | %.1f s = %.1f + %.1f writing (nnU-Net 101; ratio %.2f) | %.2f GB (nnU-Net 12.3; ratio %.2f) | max heap %.1f GB |%n",
+            slices, classes, probabilities ? ", with probabilities" : "", p.times().preprocess(), p.times().predict(), export, p.times().export(), write,
+            export / 101,
+            rss, rss / 12.3, Runtime.getRuntime().maxMemory() / 1e9);
+      }
+    } finally {
+      BenchSupport.deleteTree(tmp); // the model and whatever the writer made
     }
   }
 

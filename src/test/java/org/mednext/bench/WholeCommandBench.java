@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.mednext.io.VolumeFormats;
 import org.mednext.model.Fold;
 import org.mednext.volume.VolumeArrays;
@@ -56,9 +54,7 @@ public final class WholeCommandBench {
       System.out.printf(Locale.ROOT, "| %s | %.1f / %.1f (%.2f) | %.0f / %.0f (%.2f) | %.7f |%n", name, wall, refWall,
           wall / refWall, rssMib, refRss, rssMib / refRss, agreement);
     } finally {
-      try (Stream<Path> files = Files.walk(out)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-      }
+      BenchSupport.deleteTree(out);
     }
   }
 
