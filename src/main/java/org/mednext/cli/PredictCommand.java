@@ -158,7 +158,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         try {
           ConsoleProgress caseProgress = progress.withPrefix(label);
-          CaseInput.Loaded loaded = c.load(predictor.readsReoriented());
+          CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter());
           Prediction p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
               caseProgress);
           if (!engineShown) {

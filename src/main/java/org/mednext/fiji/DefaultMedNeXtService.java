@@ -186,7 +186,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
           }
           try {
             p.message(label + "reading");
-            CaseInput.Loaded loaded = c.load(predictor.readsReoriented());
+            CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter());
             Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
                 prefixed(p, label));
             written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), c.channels().get(0),

@@ -15,6 +15,8 @@ final class NiftiHeaderCodec {
   static final long MAX_PLANE_VOXELS = Integer.MAX_VALUE - 8;
   /** Largest number of (z, c) planes of one volume. */
   static final long MAX_PLANES = Integer.MAX_VALUE - 8;
+  /** The bits of xyzt_units that hold the spatial unit (the rest is the time unit). */
+  private static final int SPATIAL_UNITS = 0x07;
 
   private NiftiHeaderCodec() {}
 
@@ -159,13 +161,16 @@ final class NiftiHeaderCodec {
   /**
    * Overwrites the spatial transforms of an encoded little-endian header (from {@link #encodeNifti1} or
    * {@link #encodeNifti2}) with {@code source}'s as they stand in its file: both codes, the quaternion with its
-   * offsets and qfac, and the sform rows, also where a code is 0 and readers ignore them.
+   * offsets and qfac, and the sform rows, also where a code is 0 and readers ignore them; and its spatial unit, which
+   * ITK applies to the spacing (pixdim in micrometres is 0.001 times ITK's millimetres), so that labels of an image in
+   * micrometres are not read a thousand times larger.
    */
   static void copyTransforms(byte[] header, NiftiHeader source) {
     ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
     double[] quaternion = {source.quaternB, source.quaternC, source.quaternD};
     if (b.getInt(0) == NIFTI1_SIZE) {
       b.putFloat(76, (float) source.pixdim[0]);
+      b.put(123, (byte) (source.xyztUnits & SPATIAL_UNITS));
       b.putShort(252, (short) source.qformCode);
       b.putShort(254, (short) source.sformCode);
       for (int i = 0; i < 3; i++) b.putFloat(256 + 4 * i, (float) quaternion[i]);
@@ -173,6 +178,7 @@ final class NiftiHeaderCodec {
       for (int i = 0; i < 12; i++) b.putFloat(280 + 4 * i, (float) source.srow[i]);
     } else {
       b.putDouble(104, source.pixdim[0]);
+      b.putInt(500, source.xyztUnits & SPATIAL_UNITS);
       b.putInt(344, source.qformCode);
       b.putInt(348, source.sformCode);
       for (int i = 0; i < 3; i++) b.putDouble(352 + 8 * i, quaternion[i]);

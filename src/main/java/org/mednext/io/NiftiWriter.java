@@ -265,7 +265,8 @@ public final class NiftiWriter implements VolumeWriter {
      * The spatial transforms of {@code source} exactly as its file holds them (sform and qform with their codes,
      * also one that readers ignore), instead of the volume's affine: for a volume on the grid of the file
      * {@code source} was read from (a segmentation of it), so that every program places the two alike, whichever
-     * transform its rules prefer where the file's two disagree. Also NIfTI-2 when the source is.
+     * transform its rules prefer where the file's two disagree. The source's spatial unit comes along (ITK scales the
+     * spacing by it). Also NIfTI-2 when the source is.
      */
     public Builder transformsFrom(NiftiHeader source) {
       this.transforms = Checks.notNull(source, "source");

@@ -187,38 +187,50 @@ public record CaseInput(String id, List<Path> channels) {
     }
   }
 
-  /** Reads every channel in the file's voxel order (nnU-Net's SimpleITKIO and NibabelIO). */
+  /** Reads every channel in the file's voxel order with its spacing as stored (nnU-Net's NibabelIO). */
   public Loaded load() throws IOException {
-    return load(false);
+    return load(ImageReaderWriter.NIBABEL_IO);
   }
 
   /**
-   * Reads every channel; the channels must share shape and spacing (nnU-Net's rule; differing origins or
-   * directions are accepted). With {@code toRas} each channel's voxels are reordered to RAS, as nnU-Net's
-   * {@code NibabelIOWithReorient} and {@code SimpleITKIOWithReorient} read them, and the spacing is the reordered
-   * one; {@link Loaded#onFileGrid} moves the labels back, as their writers do. Probabilities stay on the reordered
-   * grid, as nnU-Net saves them.
+   * Reads every channel as the model's nnU-Net {@code reader} would: a reorienting reader reorders each channel's
+   * voxels to RAS ({@link Loaded#onFileGrid} moves the labels back, as its writer does; probabilities stay on the
+   * reordered grid, as nnU-Net saves them), and the spacing is the one that reader reports (see
+   * {@link ImageReaderWriter}). The channels must share shape and spacing as the reader sees them (nnU-Net's rule;
+   * differing origins or directions are accepted).
    */
-  public Loaded load(boolean toRas) throws IOException {
+  public Loaded load(ImageReaderWriter reader) throws IOException {
     List<float[]> data = new ArrayList<>();
     Volume<?> first = null;
     Reorientation firstOrientation = null;
+    int[] firstShape = null;
+    double[] firstSpacing = null;
     for (Path p : channels) {
       Volume<?> v = VolumeFormats.read(p);
-      if (first == null) first = v;
-      else requireSameGrid(p, first.spatialSize(), first.geometry(), v, "channel 0 (" + channels.get(0).getFileName() + ")");
-      Reorientation r = toRas ? Reorientation.toRas(v.geometry()) : Reorientation.none();
-      if (firstOrientation == null) firstOrientation = r;
-      else if (!Arrays.equals(r.shape(VolumeArrays.shapeZyx(v)),
-          firstOrientation.shape(VolumeArrays.shapeZyx(first)))) {
-        throw new VolumeFormatException(p, "its axes point elsewhere than channel 0's (" + r + " against "
-            + firstOrientation + "): the channels would not overlap once reoriented to RAS");
+      Reorientation r = reader.reorientation(v.geometry());
+      int[] shape = r.shape(VolumeArrays.shapeZyx(v));
+      double[] spacing = reader.spacingNnUnetOrder(v.geometry(), r, NiftiReader.hasNiftiExtension(p)
+          ? NiftiReader.readHeader(p) : null);
+      if (first == null) {
+        first = v;
+        firstOrientation = r;
+        firstShape = shape;
+        firstSpacing = spacing;
+      } else if (!Arrays.equals(shape, firstShape) || !sameSpacing(spacing, firstSpacing)) {
+        throw new VolumeFormatException(p, "shape " + Arrays.toString(shape) + " and spacing "
+            + Arrays.toString(spacing) + " (z, y, x" + (reader.reorients() ? ", reordered to RAS" : "")
+            + ") differ from channel 0's (" + channels.get(0).getFileName() + ") " + Arrays.toString(firstShape)
+            + " and " + Arrays.toString(firstSpacing) + ": the channels of a case must share their grid");
       }
       for (float[] c : VolumeArrays.channels(v)) data.add(r.apply(c, VolumeArrays.shapeZyx(v)));
     }
-    int[] shape = firstOrientation.shape(VolumeArrays.shapeZyx(first));
-    return new Loaded(data.toArray(new float[0][]), shape, firstOrientation.spacingNnUnetOrder(first.geometry()),
-        first.geometry(), firstOrientation);
+    return new Loaded(data.toArray(new float[0][]), firstShape, firstSpacing, first.geometry(), firstOrientation);
+  }
+
+  /** Equal to 0.1 %, as file headers round differently. */
+  private static boolean sameSpacing(double[] a, double[] b) {
+    for (int d = 0; d < 3; d++) if (Math.abs(a[d] - b[d]) > 1e-3 * Math.max(a[d], b[d])) return false;
+    return true;
   }
 
   /**
@@ -231,9 +243,7 @@ public record CaseInput(String id, List<Path> channels) {
       throws VolumeFormatException {
     double[] a = geometry.spacing();
     double[] b = other.geometry().spacing();
-    boolean same = Arrays.equals(size, other.spatialSize());
-    for (int d = 0; d < 3 && same; d++) same = Math.abs(a[d] - b[d]) <= 1e-3 * Math.max(a[d], b[d]);
-    if (!same) {
+    if (!Arrays.equals(size, other.spatialSize()) || !sameSpacing(a, b)) {
       throw new VolumeFormatException(file, "size " + Arrays.toString(other.spatialSize()) + " and spacing "
           + Arrays.toString(b) + " differ from " + referenceName + "'s " + Arrays.toString(size)
           + " and " + Arrays.toString(a));

@@ -65,14 +65,15 @@ public final class CaseWriter {
         nibabel.put("reoriented_affine", new NumpyArray(reoriented, new long[] {4, 4}));
       }
       d.put("nibabel_stuff", nibabel);
-    } else if (io.equals("SimpleITKIO")) {
-      d.put("sitk_stuff", itkGeometry(geometry));
-    } else if (io.equals("SimpleITKIOWithReorient")) {
-      // the reoriented image's geometry, and the file's orientation to go back to (ITK's letters name where each
-      // axis points, as nibabel's do)
+    } else if (io.equals("SimpleITKIO") || io.equals("SimpleITKIOWithReorient")) {
+      // ITK's spacing is the reader's (pixdim in mm, moved with the voxels); the origin and direction are those of the
+      // image it read: for the reorienting form the reoriented one, with the file's orientation to go back to (ITK's
+      // letters name where each axis points, as nibabel's do)
+      boolean reoriented = io.equals("SimpleITKIOWithReorient");
       double[] xyz = {c.spacing()[2], c.spacing()[1], c.spacing()[0]};
-      Map<String, Object> itk = itkGeometry(Geometry.of(xyz, c.reorientation().affine(geometry, p.shape())));
-      itk.put("original_orientation", c.reorientation().toString());
+      double[] affine = reoriented ? c.reorientation().affine(geometry, p.shape()) : geometry.affine();
+      Map<String, Object> itk = itkGeometry(Geometry.of(xyz, affine));
+      if (reoriented) itk.put("original_orientation", c.reorientation().toString());
       d.put("sitk_stuff", itk);
     } else {
       return null;

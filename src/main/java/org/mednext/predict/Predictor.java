@@ -244,25 +244,27 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
-   * Whether the model's nnU-Net reader reorders voxels to RAS ({@code NibabelIOWithReorient},
-   * {@code SimpleITKIOWithReorient} in plans.json's {@code image_reader_writer}): then so must its inputs be.
+   * The model's nnU-Net reader (plans.json's {@code image_reader_writer}): how its inputs are to be read, whether
+   * reordered to RAS ({@code NibabelIOWithReorient}, {@code SimpleITKIOWithReorient}) and with which spacing.
    */
-  public boolean readsReoriented() {
-    return model.plans().imageReaderWriter().endsWith("WithReorient");
+  public ImageReaderWriter imageReaderWriter() {
+    return ImageReaderWriter.of(model.plans().imageReaderWriter());
   }
 
   /**
-   * Predicts a volume (x, y, z, c) with its geometry; the labels lie on the volume's grid (reordered to RAS and back
-   * for a model that {@link #readsReoriented}, the probabilities then on the reordered grid, as nnU-Net's).
+   * Predicts a volume (x, y, z, c) with its geometry (its spacing in mm); the labels lie on the volume's grid
+   * (reordered to RAS and back for a model whose reader reorients, the probabilities then on the reordered grid, as
+   * nnU-Net's).
    */
   public Prediction predict(Volume<?> image, Progress progress) {
     Checks.argument(image.channels() == channels(), "the image has %d channel(s) but the model expects %d (%s)",
         image.channels(), channels(), model.datasetJson().channelNames());
     int[] shape = VolumeArrays.shapeZyx(image);
-    Reorientation r = readsReoriented() ? Reorientation.toRas(image.geometry()) : Reorientation.none();
+    ImageReaderWriter reader = imageReaderWriter();
+    Reorientation r = reader.reorientation(image.geometry());
     float[][] arrays = VolumeArrays.channels(image);
     for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
-    Prediction p = predict(arrays, r.shape(shape), r.spacingNnUnetOrder(image.geometry()), progress);
+    Prediction p = predict(arrays, r.shape(shape), reader.spacingNnUnetOrder(image.geometry(), r, null), progress);
     return p.movedBack(r, shape);
   }
 

@@ -32,6 +32,11 @@ public final class Planner {
 
   /** Foreground samples kept per case for the intensity statistics (nnU-Net draws 10e7 / n_cases). */
   static final int INTENSITY_SAMPLES_PER_CASE = 1_000_000;
+  /**
+   * The reader our plans name: training reads files as nnU-Net's SimpleITKIO does (see {@link TrainingData.Loaded}),
+   * so that prediction reads them alike, here and in Python nnU-Net.
+   */
+  static final String IMAGE_READER_WRITER = "SimpleITKIO";
 
   private Planner() {}
 
@@ -59,7 +64,7 @@ public final class Planner {
     for (int i = 0; i < n; i++) {
       progress.checkCancelled();
       TrainingData.Loaded l = data.cases().get(i).load();
-      spacings.add(l.geometry().spacingNnUnetOrder());
+      spacings.add(l.spacing());
       Cropping.Result crop = Cropping.cropToNonzero(l.channels(), l.shape(), threads);
       shapes.add(crop.shapeAfter());
       relative[i] = (double) size(crop.shapeAfter()) / size(l.shape());
@@ -109,7 +114,7 @@ public final class Planner {
     plans.addProperty("plans_name", "nnUNetPlans");
     plans.add("original_median_spacing_after_transp", doubles(permute(median(fp.spacings()), transpose)));
     plans.add("original_median_shape_after_transp", ints(permute(medianOf(fp.croppedShapes()), transpose)));
-    plans.addProperty("image_reader_writer", "SimpleITKIO");
+    plans.addProperty("image_reader_writer", IMAGE_READER_WRITER);
     plans.add("transpose_forward", ints(transpose));
     plans.add("transpose_backward", ints(inverse(transpose)));
     JsonObject configurations = new JsonObject();

@@ -61,7 +61,7 @@ final class PreprocessedStore {
 
   private CaseData preprocess(TrainingData.Case c) throws IOException {
     TrainingData.Loaded l = c.load();
-    Preprocessor.Labelled p = preprocessor.runWithLabels(l.channels(), l.labels(), l.shape(), l.geometry().spacingNnUnetOrder());
+    Preprocessor.Labelled p = preprocessor.runWithLabels(l.channels(), l.labels(), l.shape(), l.spacing());
     int[] shape = p.image().shape();
     ClassLocations locations = ClassLocations.sample(p.labels(), shape, foregroundLabels, ClassLocations.NNUNET_SEED);
     return new CaseData(c.id(), p.image().data(), p.labels(), shape, locations);

@@ -87,6 +87,9 @@ public final class Trainer {
       Pretrained p = Pretrained.open(setup.pretrained().get());
       plans = setup.patch().isPresent() ? Planner.withPatchSize(p.plans(), p.configuration(), setup.patch().get()) : p.plans();
       plans = renameConfiguration(plans, p.configuration());
+      // the data are read as SimpleITKIO reads them (the file's voxel order, pixdim in mm), whichever reader the
+      // pretrained model named: so must the fine-tuned model's inputs be
+      plans = plans.edit(root -> root.addProperty("image_reader_writer", Planner.IMAGE_READER_WRITER));
       network = p.network().withClasses(heads).withDeepSupervision(true);
       Checks.argument(network.inChannels() == dataset.numChannels(),
           "the pretrained network takes %d input channel(s), the dataset has %d", network.inChannels(), dataset.numChannels());

@@ -15,6 +15,7 @@ import org.mednext.io.VolumeFormatException;
 import org.mednext.io.VolumeFormats;
 import org.mednext.model.DatasetJson;
 import org.mednext.predict.CaseInput;
+import org.mednext.predict.ImageReaderWriter;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
@@ -44,9 +45,11 @@ public final class TrainingData {
    * @param channels image channels, (z, y, x) C order
    * @param labels label map, same shape
    * @param shape (z, y, x)
+   * @param spacing (z, y, x) in mm, as the SimpleITKIO reader that our plans name reports it (a NIfTI file's pixdim
+   *     in its xyzt_units)
    * @param geometry of channel 0
    */
-  public record Loaded(float[][] channels, short[] labels, int[] shape, Geometry geometry) {}
+  public record Loaded(float[][] channels, short[] labels, int[] shape, double[] spacing, Geometry geometry) {}
 
   private final DatasetJson dataset;
   private final List<Case> cases;
@@ -161,12 +164,13 @@ public final class TrainingData {
 
     @Override
     public Loaded load() throws IOException {
-      CaseInput.Loaded image = new CaseInput(id, channels).load();
+      CaseInput.Loaded image = new CaseInput(id, channels).load(ImageReaderWriter.SIMPLE_ITK_IO);
       Volume<?> lv = VolumeFormats.read(labelFile);
       int[] s = image.shape();
       CaseInput.requireSameGrid(labelFile, new long[] {s[2], s[1], s[0]}, image.geometry(), lv,
           "the image " + channels.get(0).getFileName());
-      return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.geometry());
+      return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.spacing(),
+          image.geometry());
     }
   }
 
@@ -178,7 +182,8 @@ public final class TrainingData {
         throw new IllegalArgumentException("case " + id + ": the label image's size " + Arrays.toString(labelImage.spatialSize())
             + " differs from the image's " + Arrays.toString(image.spatialSize()));
       }
-      return new Loaded(VolumeArrays.channels(image), labels(labelImage, "case " + id), shape, image.geometry());
+      return new Loaded(VolumeArrays.channels(image), labels(labelImage, "case " + id), shape,
+          image.geometry().spacingNnUnetOrder(), image.geometry());
     }
   }
 

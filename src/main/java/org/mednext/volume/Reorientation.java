@@ -130,14 +130,24 @@ public final class Reorientation {
 
   /**
    * The reoriented volume's spacing in nnU-Net's (z, y, x) order, as nibabel gives it: the geometry's spacing
-   * (pixdim) when nothing moves, else the norms of the affine's columns, rounded to float as the NIfTI header that
-   * nibabel writes them into holds them.
+   * (pixdim) when nothing moves, else the norms of the affine's columns as nibabel writes them into the new image's
+   * header: rounded to float for a NIfTI-1 header ({@code float32}), kept for a NIfTI-2 one.
    */
-  public double[] spacingNnUnetOrder(Geometry geometry) {
+  public double[] spacingNnUnetOrder(Geometry geometry, boolean float32) {
     if (isIdentity()) return geometry.spacingNnUnetOrder();
     double[] lengths = geometry.axisLengths();
     double[] out = new double[3];
-    for (int j = 0; j < 3; j++) out[2 - axis[j]] = (float) lengths[j];
+    for (int j = 0; j < 3; j++) out[2 - axis[j]] = float32 ? (float) lengths[j] : lengths[j];
+    return out;
+  }
+
+  /**
+   * Per-axis values of the file in nnU-Net's (z, y, x) order (its pixdim spacing, say) in the reoriented order:
+   * what SimpleITK's {@code DICOMOrient} does to the spacing, which ITK reads from pixdim whatever the affine says.
+   */
+  public double[] permuted(double[] fileZyx) {
+    double[] out = new double[3];
+    for (int j = 0; j < 3; j++) out[2 - axis[j]] = fileZyx[2 - j];
     return out;
   }
 

@@ -260,6 +260,7 @@ class PredictCommandTest {
       b.putFloat(0).putFloat(0).putFloat(1).putFloat(5).putFloat(6).putFloat(7).flip(); // quatern b, c, d; qoffset
       ch.write(b, 256);
       ch.write(java.nio.ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 1), 252);
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {3 | 8}), 123); // micrometres and seconds
     }
     NiftiHeader source = NiftiReader.readHeader(image);
     assertFalse(Arrays.equals(source.sformAffine(), source.qformAffine()), "a file whose transforms disagree");
@@ -271,6 +272,7 @@ class PredictCommandTest {
     assertEquals(source.qformCode(), labels.qformCode());
     assertArrayEquals(source.sformAffine(), labels.sformAffine());
     assertArrayEquals(source.qformAffine(), labels.qformAffine());
+    assertEquals(3, labels.xyztUnits(), "the spatial unit, which ITK applies to the spacing, is the input's");
     assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), TestVolumes.readLabels(out.resolve("a.nii.gz")));
   }
 

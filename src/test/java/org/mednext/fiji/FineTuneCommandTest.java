@@ -1,5 +1,6 @@
 package org.mednext.fiji;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,8 @@ class FineTuneCommandTest {
     ModelFolder mf = ModelFolder.open(output);
     assertTrue(Files.isRegularFile(output.resolve("fold_all/checkpoint_final.pth")));
     assertTrue(mf.plans().configuration("3d_fullres").patchSize().size() == 3);
+    assertEquals("SimpleITKIO", mf.plans().imageReaderWriter(), "the pretrained model's NibabelIO gives way to the"
+        + " reader that training read the data as, which prediction then follows");
   }
 
   @Test

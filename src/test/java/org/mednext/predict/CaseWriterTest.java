@@ -81,7 +81,8 @@ class CaseWriterTest {
     org.mednext.volume.Reorientation r = org.mednext.volume.Reorientation.toRas(g);
     int[] fileShape = {6, 5, 4};
     Prediction p = new Prediction(new short[0], fileShape, null, new Prediction.StageTimes(0, 0, 0),
-        "SimpleITKIOWithReorient", new Prediction.CaseProperties(r.spacingNnUnetOrder(g), new int[] {6, 4, 5},
+        "SimpleITKIOWithReorient", new Prediction.CaseProperties(
+            ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(g, r, null), new int[] {6, 4, 5},
             BoundingBox.full(new int[] {6, 4, 5}), new int[] {6, 4, 5}, r));
     @SuppressWarnings("unchecked")
     Map<String, Object> itk = (Map<String, Object>) CaseWriter.nnUnetProperties(p, g).get("sitk_stuff");
@@ -93,7 +94,7 @@ class CaseWriterTest {
     PyTuple direction = (PyTuple) itk.get("direction");
     double[] want = {-1, 0, 0, 0, -1, 0, 0, 0, 1};
     for (int i = 0; i < 9; i++) assertEquals(want[i], (double) direction.get(i), 1e-12, "direction[" + i + "]");
-    assertEquals(PyTuple.of((double) (float) 0.7, (double) (float) 0.8, 2.5), itk.get("spacing"));
+    assertEquals(PyTuple.of(0.7, 0.8, 2.5), itk.get("spacing"), "ITK's pixdim spacing, moved with the axes");
   }
 
   /** Three classes of uniform probabilities on the whole grid, labels 0. */

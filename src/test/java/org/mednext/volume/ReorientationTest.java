@@ -41,7 +41,9 @@ class ReorientationTest {
         }
       }
     }
-    assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7}, r.spacingNnUnetOrder(g));
+    assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7}, r.spacingNnUnetOrder(g, true));
+    assertArrayEquals(new double[] {2.5, 0.8, 0.7}, r.spacingNnUnetOrder(g, false), "a NIfTI-2 header keeps doubles");
+    assertArrayEquals(new double[] {30, 10, 20}, r.permuted(new double[] {30, 20, 10}), "z stays, x and y swap");
     // nibabel: [[0.7, 0, 0, 7.2], [0, 0.8, 0, 17.6], [0, 0, 2.5, 30]]
     assertArrayEquals(new double[] {0.7, 0, 0, 7.2, 0, 0.8, 0, 17.6, 0, 0, 2.5, 30, 0, 0, 0, 1}, r.affine(g, shape), 1e-12);
     assertArrayEquals(shape, r.fileShape(r.shape(shape)));
@@ -52,7 +54,7 @@ class ReorientationTest {
     Geometry g = Geometry.of(new double[] {1, 2, 3}, new double[] {0.7, 0, 0, 5, 0, 0.8, 0, 6, 0, 0, 2.5, 7, 0, 0, 0, 1});
     Reorientation r = Reorientation.toRas(g);
     assertTrue(r.isIdentity());
-    assertArrayEquals(new double[] {3, 2, 1}, r.spacingNnUnetOrder(g), "nibabel returns the image itself");
+    assertArrayEquals(new double[] {3, 2, 1}, r.spacingNnUnetOrder(g, true), "nibabel returns the image itself");
     float[] v = {1, 2, 3, 4, 5, 6};
     assertArrayEquals(v, r.apply(v, new int[] {1, 2, 3}));
   }

@@ -1,0 +1,131 @@
+package org.mednext.predict;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import net.imglib2.img.array.ArrayImgs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mednext.io.NiftiHeader;
+import org.mednext.io.NiftiReader;
+import org.mednext.io.NiftiWriter;
+import org.mednext.io.VolumeFormatException;
+import org.mednext.io.VolumeFormats;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Reorientation;
+import org.mednext.volume.Volume;
+
+/**
+ * What each nnU-Net reader makes of a file's spacing and voxel order: nibabel takes pixdim as stored (or, reoriented,
+ * the affine's column norms), ITK takes |pixdim| in millimetres by the header's unit and moves it with the axes.
+ */
+class ImageReaderWriterTest {
+
+  /** Voxel axes x, y, z along P, L, S (flipped, permuted), columns of length 0.8, 0.7, 2.5; pixdim says 1, 2, 3. */
+  private static final double[] PLS = {0, -0.7, 0, 10, -0.8, 0, 0, 20, 0, 0, 2.5, 30, 0, 0, 0, 1};
+
+  @TempDir Path tmp;
+
+  @Test
+  void classNamesMapToTheirReaders() {
+    assertEquals(ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT, ImageReaderWriter.of("SimpleITKIOWithReorient"));
+    assertEquals(ImageReaderWriter.NIBABEL_IO, ImageReaderWriter.of("NibabelIO"));
+    assertEquals(ImageReaderWriter.OTHER, ImageReaderWriter.of("Tiff3DIO"));
+    assertEquals(ImageReaderWriter.OTHER, ImageReaderWriter.of(""));
+    assertTrue(ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.reorients());
+    assertFalse(ImageReaderWriter.SIMPLE_ITK_IO.reorients());
+  }
+
+  @Test
+  void eachReaderReportsTheSpacingItsLibraryWould() throws IOException {
+    Path file = write(new NiftiWriter(), "a.nii", 4, 5, 6, PLS);
+    setSpatialUnit(file, 3); // micrometres
+    Geometry g = VolumeFormats.read(file).geometry();
+    NiftiHeader micrometres = NiftiReader.readHeader(file);
+    Reorientation r = Reorientation.toRas(g);
+    assertEquals("PLS", r.toString());
+
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.NIBABEL_IO.spacingNnUnetOrder(g, Reorientation.none(),
+        micrometres), "nibabel: pixdim, whatever the unit");
+    assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7},
+        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(g, r, micrometres),
+        "nibabel reoriented: the column norms, as float in a NIfTI-1 header");
+    assertArrayEquals(new double[] {3 * 1e-3, 2 * 1e-3, 1 * 1e-3},
+        ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g, Reorientation.none(), micrometres), "ITK: in mm");
+    assertArrayEquals(new double[] {3 * 1e-3, 1 * 1e-3, 2 * 1e-3},
+        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(g, r, micrometres),
+        "ITK reoriented: pixdim moved with the axes (x goes to A, y to R), not the affine's norms");
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.OTHER.spacingNnUnetOrder(g, r, micrometres));
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
+        Reorientation.none(), null), "no header: the geometry's millimetres");
+
+    setSpatialUnit(file, 1); // metres
+    assertArrayEquals(new double[] {3 * 1e3, 2 * 1e3, 1 * 1e3}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
+        Reorientation.none(), NiftiReader.readHeader(file)));
+    setSpatialUnit(file, 2 | 8); // millimetres and seconds
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
+        Reorientation.none(), NiftiReader.readHeader(file)));
+
+    Path two = write(NiftiWriter.builder().nifti2(true).build(), "b.nii", 4, 5, 6, PLS);
+    Geometry g2 = VolumeFormats.read(two).geometry(); // its affine in doubles
+    assertArrayEquals(new double[] {2.5, 0.8, 0.7}, ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(g2,
+        Reorientation.toRas(g2), NiftiReader.readHeader(two)), "a reoriented NIfTI-2 image keeps double zooms");
+  }
+
+  /**
+   * Two channels of one anatomy, the second stored with x and y swapped: a reorienting reader sees the same grid and
+   * the same voxels (nnU-Net compares the channels after reordering), a reader that keeps the file's order refuses
+   * them.
+   */
+  @Test
+  void channelsStoredInDifferentAxisOrdersAreOneGridOnceReordered() throws IOException {
+    int nx = 4, ny = 5, nz = 6;
+    float[] ras = new float[nx * ny * nz];
+    float[] swapped = new float[nx * ny * nz]; // x along A, y along R: shape (5, 4, 6)
+    for (int k = 0; k < nz; k++) {
+      for (int j = 0; j < ny; j++) {
+        for (int i = 0; i < nx; i++) {
+          ras[(k * ny + j) * nx + i] = 100 * k + 10 * j + i;
+          swapped[(k * nx + i) * ny + j] = 100 * k + 10 * j + i;
+        }
+      }
+    }
+    Path a = tmp.resolve("case_0000.nii");
+    Path b = tmp.resolve("case_0001.nii");
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(ras, nx, ny, nz),
+        Geometry.of(new double[] {1, 1, 1}, new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1})), a);
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(swapped, ny, nx, nz),
+        Geometry.of(new double[] {1, 1, 1}, new double[] {0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1})), b);
+    CaseInput input = new CaseInput("case", List.of(a, b));
+
+    CaseInput.Loaded loaded = input.load(ImageReaderWriter.NIBABEL_IO_WITH_REORIENT);
+    assertArrayEquals(new int[] {nz, ny, nx}, loaded.shape());
+    assertArrayEquals(loaded.channels()[0], loaded.channels()[1]);
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> input.load(ImageReaderWriter.NIBABEL_IO));
+    assertTrue(e.getMessage().contains("shape [6, 4, 5] and spacing [1.0, 1.0, 1.0] (z, y, x) differ from channel 0's"
+        + " (case_0000.nii) [6, 5, 4]"), e.getMessage());
+  }
+
+  private Path write(NiftiWriter writer, String name, int nx, int ny, int nz, double[] affine) throws IOException {
+    Path file = tmp.resolve(name);
+    writer.write(Volume.of(ArrayImgs.floats(new float[nx * ny * nz], nx, ny, nz), Geometry.of(new double[] {1, 2, 3},
+        affine)), file);
+    return file;
+  }
+
+  /** Sets xyzt_units of an uncompressed NIfTI-1 file. */
+  private static void setSpatialUnit(Path file, int units) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {(byte) units}), 123);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.mednext.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import net.imglib2.img.array.ArrayImgs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mednext.io.NiftiWriter;
+import org.mednext.volume.Geometry;
+import org.mednext.volume.Volume;
+
+/** {@link TrainingData}: cases read from a dataset folder as the SimpleITKIO reader named in our plans reads them. */
+class TrainingDataTest {
+
+  @TempDir Path tmp;
+
+  /** A stack stored in micrometres (as ImageJ writes a calibrated confocal stack) is trained on in millimetres. */
+  @Test
+  void theSpacingOfAFileInMicrometresIsInMillimetresAsItkReadsIt() throws IOException {
+    Files.createDirectories(tmp.resolve("imagesTr"));
+    Files.createDirectories(tmp.resolve("labelsTr"));
+    Geometry g = Geometry.ofSpacing(0.2, 0.2, 0.5);
+    float[] image = new float[4 * 5 * 6];
+    float[] labels = new float[4 * 5 * 6];
+    labels[7] = 1;
+    Path imageFile = tmp.resolve("imagesTr/c_0000.nii");
+    Path labelFile = tmp.resolve("labelsTr/c.nii");
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(image, 4, 5, 6), g), imageFile);
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(labels, 4, 5, 6), g), labelFile);
+    for (Path f : new Path[] {imageFile, labelFile}) {
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(new byte[] {3}), 123); // NIFTI_UNITS_MICRON
+      }
+    }
+    Files.writeString(tmp.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"confocal\"}, \"labels\": "
+        + "{\"background\": 0, \"nucleus\": 1}, \"numTraining\": 1, \"file_ending\": \".nii\"}", StandardCharsets.UTF_8);
+    TrainingData.Loaded l = TrainingData.open(tmp).cases().get(0).load();
+    assertArrayEquals(new double[] {(float) 0.5 * 1e-3, (float) 0.2 * 1e-3, (float) 0.2 * 1e-3}, l.spacing());
+  }
+}
