@@ -185,10 +185,15 @@ public final class CaseWriter {
         npz.commit();
       }
     }
+    try {
+      progress.checkCancelled();
+    } catch (CancelledException e) {
+      if (probs != null) Files.deleteIfExists(probs); // a cancel after the last class: still nothing of the case
+      throw e;
+    }
     Map<String, Object> properties = p.probabilities() == null ? null : nnUnetProperties(p, geometry);
     Path pickle = properties == null ? null : propertiesFile(outputDir, id);
     if (pickle != null) PythonPickle.write(pickle, properties);
-    progress.checkCancelled();
     labelWriter(p.imageReaderWriter(), source).write(p.labelVolume(geometry), labels);
     List<Path> written = new ArrayList<>(List.of(labels));
     if (probs != null) written.add(probs);

@@ -41,6 +41,17 @@ class CaseWriterTest {
     }
   }
 
+  @Test
+  void aCancelAfterTheLastClassLeavesNothingOfTheCaseEither() throws Exception {
+    RecordingProgress cancelledOnceWritten = RecordingProgress.cancelledFromQuestion(4);
+    assertThrows(CancelledException.class,
+        () -> CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, cancelledOnceWritten));
+    assertEquals(4, cancelledOnceWritten.asked(), "before each of the three classes, and once the archive is written");
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.toList(), "the written archive removed again, no properties, no label file");
+    }
+  }
+
   /**
    * A SimpleITKIO model's properties describe the image as ITK does, in LPS: x and y of the origin and of the
    * direction's rows change sign, the direction's columns are unit vectors; spacing and crop as the case had them.
