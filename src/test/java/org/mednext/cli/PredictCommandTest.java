@@ -245,6 +245,33 @@ class PredictCommandTest {
   }
 
   /**
+   * A stack stored in micrometres (pixdim 1000 with xyzt_units micron, i.e. 1 mm voxels): a SimpleITKIO model sees
+   * ITK's millimetres, so it labels the file as it labels the same voxels stored in mm, and its properties say 1 mm;
+   * nibabel's pixdim as stored would have meant 1000 mm voxels and a thousandfold smaller resampled image.
+   */
+  @Test
+  void aSimpleItkModelReadsAFileInMicrometresInMillimetres() throws Exception {
+    Path m = TinyModelFolder.write(tmp.resolve("model"), TinyModelFolder.Weights.THRESHOLD);
+    Path plans = m.resolve("plans.json");
+    Files.writeString(plans, Files.readString(plans).replace("\"NibabelIO\"", "\"SimpleITKIO\""));
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Path image = in.resolve("stack.nii");
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(PHANTOM.values(), PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
+        Geometry.ofSpacing(1000, 1000, 1000)), image);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {3}), 123); // NIFTI_UNITS_MICRON
+    }
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(m, in, out, "--save_probabilities");
+    assertEquals(0, r.exitCode(), r.err());
+    assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()), TestVolumes.readLabels(out.resolve("stack.nii.gz")));
+    assertEquals(3, NiftiReader.readHeader(out.resolve("stack.nii.gz")).xyztUnits(), "labels in the input's unit");
+    assertArrayEquals(new long[] {3, PHANTOM.nz(), PHANTOM.ny(), PHANTOM.nx()},
+        Npz.read(out.resolve("stack.npz"), "probabilities").shape());
+  }
+
+  /**
    * An input whose qform (code 1, turned 180 degrees about z, shifted) disagrees with its sform (code 2): nibabel
    * places it by the sform, ITK by the qform. The label file carries both as the input has them, so that every
    * program places labels and image alike.
