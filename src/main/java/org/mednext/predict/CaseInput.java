@@ -209,8 +209,7 @@ public record CaseInput(String id, List<Path> channels) {
       Volume<?> v = VolumeFormats.read(p);
       Reorientation r = reader.reorientation(v.geometry());
       int[] shape = r.shape(VolumeArrays.shapeZyx(v));
-      double[] spacing = reader.spacingNnUnetOrder(v.geometry(), r, NiftiReader.hasNiftiExtension(p)
-          ? NiftiReader.readHeader(p) : null);
+      double[] spacing = reader.spacingNnUnetOrder(p, v.geometry(), r);
       if (first == null) {
         first = v;
         firstOrientation = r;

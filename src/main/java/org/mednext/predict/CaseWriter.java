@@ -49,8 +49,8 @@ public final class CaseWriter {
 
   /**
    * What nnU-Net's {@code <case>.pkl} holds, for its tools that take the probabilities with it (nnUNetv2_ensemble
-   * writes labels from them through the reader's part): null for a reader class whose part we do not write (Tiff3DIO,
-   * NaturalImage2DIO, custom ones), or a prediction without properties.
+   * writes labels from them through the reader's part): null for a reader class whose part we do not write
+   * (NaturalImage2DIO, custom ones), or a prediction without properties.
    */
   static Map<String, Object> nnUnetProperties(Prediction p, Geometry geometry) {
     Prediction.CaseProperties c = p.properties();
@@ -75,7 +75,7 @@ public final class CaseWriter {
       Map<String, Object> itk = itkGeometry(Geometry.of(xyz, affine));
       if (reoriented) itk.put("original_orientation", c.reorientation().toString());
       d.put("sitk_stuff", itk);
-    } else {
+    } else if (!io.equals("Tiff3DIO")) { // Tiff3DIO adds nothing of its own: its writer needs only the spacing
       return null;
     }
     List<Object> spacing = new ArrayList<>();

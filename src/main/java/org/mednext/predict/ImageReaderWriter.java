@@ -1,6 +1,17 @@
 package org.mednext.predict;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
 import org.mednext.io.NiftiHeader;
+import org.mednext.io.NiftiReader;
+import org.mednext.io.VolumeFormatException;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Reorientation;
 
@@ -15,7 +26,9 @@ import org.mednext.volume.Reorientation;
  *       for micrometres);
  *   <li>{@code SimpleITKIOWithReorient}: the voxels reordered to RAS and that spacing permuted with them
  *       ({@code DICOMOrient} moves the spacing, it does not recompute it from the affine);
- *   <li>any other class (Tiff3DIO, custom ones): the geometry's spacing in the file's voxel order.
+ *   <li>{@code Tiff3DIO}: the TIFF's calibration is ignored; the spacing is the {@code "spacing"} (z, y, x) of the
+ *       case's {@code <case>.json} beside its {@code <case>_0000.tif}, or (1, 1, 1) without one;
+ *   <li>any other class (custom ones): the geometry's spacing in the file's voxel order.
  * </ul>
  */
 public enum ImageReaderWriter {
@@ -23,7 +36,12 @@ public enum ImageReaderWriter {
   NIBABEL_IO_WITH_REORIENT("NibabelIOWithReorient"),
   SIMPLE_ITK_IO("SimpleITKIO"),
   SIMPLE_ITK_IO_WITH_REORIENT("SimpleITKIOWithReorient"),
+  TIFF_3D_IO("Tiff3DIO"),
   OTHER("");
+
+  private static final Logger LOG = Logger.getLogger("org.mednext.predict");
+  /** A spacing file holds three numbers; anything much larger is not one. */
+  private static final long MAX_SPACING_FILE_BYTES = 1 << 16;
 
   private static final int NIFTI_UNITS_METER = 1;
   private static final int NIFTI_UNITS_MICRON = 3;
@@ -51,18 +69,72 @@ public enum ImageReaderWriter {
   }
 
   /**
-   * The spacing (z, y, x) this reader reports, in the order of the voxels after {@code r}.
+   * The spacing (z, y, x) this reader reports for {@code file}, channel 0 of a case as read into {@code geometry}, in
+   * the order of the voxels after {@code r}.
    *
-   * @param header the file's NIfTI header, or null where there is none (other formats, images in memory): then the
-   *     geometry's spacing counts as millimetres, and a reoriented spacing is rounded as a NIfTI-1 header holds it
+   * @throws VolumeFormatException for a Tiff3DIO spacing file that does not hold three positive numbers
    */
-  public double[] spacingNnUnetOrder(Geometry geometry, Reorientation r, NiftiHeader header) {
+  public double[] spacingNnUnetOrder(Path file, Geometry geometry, Reorientation r) throws IOException {
+    if (this == TIFF_3D_IO) return tiffSpacing(file);
+    return spacing(geometry, r, NiftiReader.hasNiftiExtension(file) ? NiftiReader.readHeader(file) : null);
+  }
+
+  /**
+   * The spacing (z, y, x) for an image in memory (a Fiji image), in the order of the voxels after {@code r}: its
+   * geometry's millimetres, and a reoriented spacing rounded as a NIfTI-1 header would hold it.
+   */
+  public double[] spacingNnUnetOrder(Geometry geometry, Reorientation r) {
+    return spacing(geometry, r, null);
+  }
+
+  private double[] spacing(Geometry geometry, Reorientation r, NiftiHeader header) {
     return switch (this) {
       case NIBABEL_IO_WITH_REORIENT -> r.spacingNnUnetOrder(geometry, header == null || header.version() == 1);
       case SIMPLE_ITK_IO -> scaled(geometry.spacingNnUnetOrder(), header);
       case SIMPLE_ITK_IO_WITH_REORIENT -> r.permuted(scaled(geometry.spacingNnUnetOrder(), header));
       default -> geometry.spacingNnUnetOrder();
     };
+  }
+
+  /** The spacing file nnU-Net's Tiff3DIO reads for a case's channel file: its name without the channel and ending. */
+  static Path spacingFile(Path channelFile) {
+    String name = channelFile.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot < 0 ? name : name.substring(0, dot);
+    if (stem.matches(".*_\\d{4}")) stem = stem.substring(0, stem.length() - 5);
+    return channelFile.resolveSibling(stem + ".json");
+  }
+
+  private static double[] tiffSpacing(Path channelFile) throws IOException {
+    Path json = spacingFile(channelFile);
+    if (!Files.isRegularFile(json)) {
+      LOG.warning(channelFile + ": no spacing file " + json.getFileName() + " beside it; the model's Tiff3DIO reader"
+          + " then takes the spacing as (1, 1, 1), as nnU-Net does (the TIFF's calibration is not used)");
+      return new double[] {1, 1, 1};
+    }
+    String what = "a Tiff3DIO spacing file holds {\"spacing\": [z, y, x]} with three positive numbers";
+    if (Files.size(json) > MAX_SPACING_FILE_BYTES) throw new VolumeFormatException(json, "too large; " + what);
+    try {
+      JsonElement root = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
+      JsonElement v = root.isJsonObject() ? root.getAsJsonObject().get("spacing") : null;
+      if (v == null || !v.isJsonArray() || v.getAsJsonArray().size() != 3) {
+        throw new VolumeFormatException(json, "no \"spacing\" of three numbers; " + what);
+      }
+      JsonArray a = v.getAsJsonArray();
+      double[] out = new double[3];
+      for (int d = 0; d < 3; d++) {
+        if (!a.get(d).isJsonPrimitive() || !a.get(d).getAsJsonPrimitive().isNumber()) {
+          throw new VolumeFormatException(json, "spacing " + a + " holds something other than numbers; " + what);
+        }
+        out[d] = a.get(d).getAsDouble();
+        if (!(out[d] > 0) || Double.isInfinite(out[d])) {
+          throw new VolumeFormatException(json, "spacing " + a + " is not positive; " + what);
+        }
+      }
+      return out;
+    } catch (JsonParseException e) {
+      throw new VolumeFormatException(json, "not readable as JSON (" + e.getMessage() + "); " + what);
+    }
   }
 
   /** ITK's spacing: pixdim times the scale of the header's spatial unit to millimetres. */

@@ -264,7 +264,7 @@ public final class Predictor implements AutoCloseable {
     Reorientation r = reader.reorientation(image.geometry());
     float[][] arrays = VolumeArrays.channels(image);
     for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
-    Prediction p = predict(arrays, r.shape(shape), reader.spacingNnUnetOrder(image.geometry(), r, null), progress);
+    Prediction p = predict(arrays, r.shape(shape), reader.spacingNnUnetOrder(image.geometry(), r), progress);
     return p.movedBack(r, shape);
   }
 

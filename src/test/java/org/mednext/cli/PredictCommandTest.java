@@ -272,6 +272,56 @@ class PredictCommandTest {
   }
 
   /**
+   * nnU-Net's Tiff3DIO ignores a TIFF's calibration and reads the spacing from the case's .json (here 1 mm voxels,
+   * the model's spacing, while the calibration says 1 micrometre): the stack is labelled as at 1 mm, and without the
+   * .json, at nnU-Net's (1, 1, 1), the same.
+   */
+  @Test
+  void aTiff3dioModelTakesTheSpacingFromTheCasesJsonNotTheCalibration() throws Exception {
+    Path m = TinyModelFolder.write(tmp.resolve("model"), TinyModelFolder.Weights.THRESHOLD);
+    Path plans = m.resolve("plans.json");
+    Files.writeString(plans, Files.readString(plans).replace("\"NibabelIO\"", "\"Tiff3DIO\""));
+    Path dataset = m.resolve("dataset.json");
+    Files.writeString(dataset, Files.readString(dataset).replace("\".nii.gz\"", "\".tif\""));
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    ij.ImagePlus imp = org.mednext.volume.ImagePlusVolumes.toImagePlus(Volume.of(ArrayImgs.floats(PHANTOM.values(),
+        PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()), Geometry.ofSpacing(1, 1, 1)), "embryo");
+    imp.getCalibration().setUnit("micron");
+    assertTrue(new ij.io.FileSaver(imp).saveAsTiffStack(in.resolve("embryo_0000.tif").toString()));
+    Files.writeString(in.resolve("embryo.json"), "{\"spacing\": [1.0, 1.0, 1.0]}");
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.mednext.predict");
+    log.addHandler(handler);
+    try {
+      for (boolean json : new boolean[] {true, false}) {
+        if (!json) Files.delete(in.resolve("embryo.json"));
+        warnings.clear();
+        Path out = tmp.resolve("out-" + json);
+        CliRunner r = predict(m, in, out, "--save_probabilities");
+        assertEquals(0, r.exitCode(), r.err());
+        assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()),
+            TestVolumes.readLabels(out.resolve("embryo.nii.gz")));
+        assertEquals(json, warnings.stream().noneMatch(w -> w.contains("no spacing file embryo.json")), warnings.toString());
+        assertTrue(Files.isRegularFile(out.resolve("embryo.pkl")), "Tiff3DIO's properties: the spacing and the crop");
+      }
+    } finally {
+      log.removeHandler(handler);
+    }
+  }
+
+  /**
    * An input whose qform (code 1, turned 180 degrees about z, shifted) disagrees with its sform (code 2): nibabel
    * places it by the sform, ITK by the qform. The label file carries both as the input has them, so that every
    * program places labels and image alike.

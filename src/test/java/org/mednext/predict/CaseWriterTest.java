@@ -77,8 +77,12 @@ class CaseWriterTest {
     assertEquals(PyTuple.of(4L, 5L, 6L), d.get("shape_before_cropping"));
     assertEquals(List.of("sitk_stuff", "spacing", "shape_before_cropping", "bbox_used_for_cropping",
         "shape_after_cropping_and_before_resampling"), List.copyOf(d.keySet()));
+    assertEquals(List.of("spacing", "shape_before_cropping", "bbox_used_for_cropping",
+        "shape_after_cropping_and_before_resampling"), List.copyOf(CaseWriter.nnUnetProperties(new Prediction(
+            new short[0], SHAPE, null, new Prediction.StageTimes(0, 0, 0), "Tiff3DIO", p.properties()), g).keySet()),
+        "Tiff3DIO's writer needs nothing but the spacing");
     assertEquals(null, CaseWriter.nnUnetProperties(new Prediction(new short[0], SHAPE, null,
-        new Prediction.StageTimes(0, 0, 0), "Tiff3DIO", p.properties()), g), "a reader whose part we do not write");
+        new Prediction.StageTimes(0, 0, 0), "NaturalImage2DIO", p.properties()), g), "a reader whose part we do not write");
   }
 
   /**
@@ -93,7 +97,7 @@ class CaseWriterTest {
     int[] fileShape = {6, 5, 4};
     Prediction p = new Prediction(new short[0], fileShape, null, new Prediction.StageTimes(0, 0, 0),
         "SimpleITKIOWithReorient", new Prediction.CaseProperties(
-            ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(g, r, null), new int[] {6, 4, 5},
+            ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(g, r), new int[] {6, 4, 5},
             BoundingBox.full(new int[] {6, 4, 5}), new int[] {6, 4, 5}, r));
     @SuppressWarnings("unchecked")
     Map<String, Object> itk = (Map<String, Object>) CaseWriter.nnUnetProperties(p, g).get("sitk_stuff");

@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import net.imglib2.img.array.ArrayImgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.VolumeFormatException;
@@ -39,7 +39,8 @@ class ImageReaderWriterTest {
   void classNamesMapToTheirReaders() {
     assertEquals(ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT, ImageReaderWriter.of("SimpleITKIOWithReorient"));
     assertEquals(ImageReaderWriter.NIBABEL_IO, ImageReaderWriter.of("NibabelIO"));
-    assertEquals(ImageReaderWriter.OTHER, ImageReaderWriter.of("Tiff3DIO"));
+    assertEquals(ImageReaderWriter.TIFF_3D_IO, ImageReaderWriter.of("Tiff3DIO"));
+    assertEquals(ImageReaderWriter.OTHER, ImageReaderWriter.of("NaturalImage2DIO"));
     assertEquals(ImageReaderWriter.OTHER, ImageReaderWriter.of(""));
     assertTrue(ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.reorients());
     assertFalse(ImageReaderWriter.SIMPLE_ITK_IO.reorients());
@@ -50,35 +51,61 @@ class ImageReaderWriterTest {
     Path file = write(new NiftiWriter(), "a.nii", 4, 5, 6, PLS);
     setSpatialUnit(file, 3); // micrometres
     Geometry g = VolumeFormats.read(file).geometry();
-    NiftiHeader micrometres = NiftiReader.readHeader(file);
     Reorientation r = Reorientation.toRas(g);
     assertEquals("PLS", r.toString());
 
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.NIBABEL_IO.spacingNnUnetOrder(g, Reorientation.none(),
-        micrometres), "nibabel: pixdim, whatever the unit");
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.NIBABEL_IO.spacingNnUnetOrder(file, g,
+        Reorientation.none()), "nibabel: pixdim, whatever the unit");
     assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7},
-        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(g, r, micrometres),
+        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(file, g, r),
         "nibabel reoriented: the column norms, as float in a NIfTI-1 header");
     assertArrayEquals(new double[] {3 * 1e-3, 2 * 1e-3, 1 * 1e-3},
-        ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g, Reorientation.none(), micrometres), "ITK: in mm");
+        ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(file, g, Reorientation.none()), "ITK: in mm");
     assertArrayEquals(new double[] {3 * 1e-3, 1 * 1e-3, 2 * 1e-3},
-        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(g, r, micrometres),
+        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(file, g, r),
         "ITK reoriented: pixdim moved with the axes (x goes to A, y to R), not the affine's norms");
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.OTHER.spacingNnUnetOrder(g, r, micrometres));
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.OTHER.spacingNnUnetOrder(file, g, r));
     assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
-        Reorientation.none(), null), "no header: the geometry's millimetres");
+        Reorientation.none()), "an image in memory: the geometry's millimetres");
 
     setSpatialUnit(file, 1); // metres
-    assertArrayEquals(new double[] {3 * 1e3, 2 * 1e3, 1 * 1e3}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
-        Reorientation.none(), NiftiReader.readHeader(file)));
+    assertArrayEquals(new double[] {3 * 1e3, 2 * 1e3, 1 * 1e3}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(file,
+        g, Reorientation.none()));
     setSpatialUnit(file, 2 | 8); // millimetres and seconds
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
-        Reorientation.none(), NiftiReader.readHeader(file)));
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(file,
+        g, Reorientation.none()));
 
     Path two = write(NiftiWriter.builder().nifti2(true).build(), "b.nii", 4, 5, 6, PLS);
     Geometry g2 = VolumeFormats.read(two).geometry(); // its affine in doubles
-    assertArrayEquals(new double[] {2.5, 0.8, 0.7}, ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(g2,
-        Reorientation.toRas(g2), NiftiReader.readHeader(two)), "a reoriented NIfTI-2 image keeps double zooms");
+    assertArrayEquals(new double[] {2.5, 0.8, 0.7}, ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(two,
+        g2, Reorientation.toRas(g2)), "a reoriented NIfTI-2 image keeps double zooms");
+  }
+
+  /**
+   * nnU-Net's Tiff3DIO ignores the TIFF's calibration: the spacing (z, y, x) comes from {@code <case>.json} beside
+   * {@code <case>_0000.tif}, (1, 1, 1) without one; a spacing file that says something else is an error naming it.
+   */
+  @Test
+  void tiff3dioTakesTheSpacingFromTheCasesJsonFileOrOnes() throws IOException {
+    Geometry calibrated = Geometry.ofSpacing(0.0002, 0.0002, 0.0005);
+    Path tif = tmp.resolve("embryo_0000.tif");
+    assertEquals(tmp.resolve("embryo.json"), ImageReaderWriter.spacingFile(tif));
+    assertEquals(tmp.resolve("stack.json"), ImageReaderWriter.spacingFile(tmp.resolve("stack.tiff")));
+    assertArrayEquals(new double[] {1, 1, 1},
+        ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(tif, calibrated, Reorientation.none()));
+    Files.writeString(tmp.resolve("embryo.json"), "{\"spacing\": [0.5, 0.2, 0.25]}");
+    assertArrayEquals(new double[] {0.5, 0.2, 0.25},
+        ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(tif, calibrated, Reorientation.none()));
+    assertArrayEquals(new double[] {0.0005, 0.0002, 0.0002}, ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(calibrated,
+        Reorientation.none()), "an image in memory: its calibration in mm");
+    for (String bad : new String[] {"{\"spacing\": [0.5, 0.2]}", "{\"spacing\": [0.5, 0, 1]}", "[1, 2, 3]", "{spacing",
+        "{\"spacing\": [[1], 2, 3]}"}) {
+      Files.writeString(tmp.resolve("embryo.json"), bad);
+      VolumeFormatException e = assertThrows(VolumeFormatException.class,
+          () -> ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(tif, calibrated, Reorientation.none()), bad);
+      assertTrue(e.getMessage().contains("embryo.json") && e.getMessage().contains("holds {\"spacing\": [z, y, x]}"),
+          e.getMessage());
+    }
   }
 
   /**
