@@ -141,11 +141,8 @@ public final class NiftiHeader {
    * qform if {@code qform_code != 0}, else nibabel's fall-back from pixdim (x flipped, centred on the middle
    * voxel: {@code diag(-sx, sy, sz)} with translation {@code -(shape-1)/2 * zooms}).
    *
-   * <p>NB: ITK/SimpleITK choose differently: ITK 5.2+ takes the sform when its code is set and it decomposes into
-   * a rotation plus pixdim scaling, else the qform (older ITK preferred the qform); ITK never represents shears
-   * and always takes spacing from pixdim. For files whose sform and qform disagree, a SimpleITK-based nnU-Net
-   * would therefore place the volume differently from this reader. nnU-Net never uses the affine for the
-   * numerics (no reorientation), only copies it to the output, so predictions are unaffected.
+   * <p>NB: ITK/SimpleITK choose differently where the two disagree ({@link ItkNiftiGeometry}); models whose nnU-Net
+   * reader is SimpleITK-based are given ITK's placement where it matters (their reordering to RAS, their properties).
    */
   public double[] affine() {
     if (sformCode != 0) return sformAffine();

@@ -207,7 +207,7 @@ public record CaseInput(String id, List<Path> channels) {
     double[] firstSpacing = null;
     for (Path p : channels) {
       Volume<?> v = VolumeFormats.read(p);
-      Reorientation r = reader.reorientation(v.geometry());
+      Reorientation r = reader.reorientation(reader.placement(p, v.geometry()));
       int[] shape = r.shape(VolumeArrays.shapeZyx(v));
       double[] spacing = reader.spacingNnUnetOrder(p, v.geometry(), r);
       if (first == null) {

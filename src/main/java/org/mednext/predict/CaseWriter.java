@@ -51,6 +51,8 @@ public final class CaseWriter {
    * What nnU-Net's {@code <case>.pkl} holds, for its tools that take the probabilities with it (nnUNetv2_ensemble
    * writes labels from them through the reader's part): null for a reader class whose part we do not write
    * (NaturalImage2DIO, custom ones), or a prediction without properties.
+   *
+   * @param geometry where the model's reader places the input ({@link ImageReaderWriter#placement})
    */
   static Map<String, Object> nnUnetProperties(Prediction p, Geometry geometry) {
     Prediction.CaseProperties c = p.properties();
@@ -191,7 +193,8 @@ public final class CaseWriter {
       if (probs != null) Files.deleteIfExists(probs); // a cancel after the last class: still nothing of the case
       throw e;
     }
-    Map<String, Object> properties = p.probabilities() == null ? null : nnUnetProperties(p, geometry);
+    Map<String, Object> properties = p.probabilities() == null ? null
+        : nnUnetProperties(p, ImageReaderWriter.of(p.imageReaderWriter()).placement(source, geometry));
     Path pickle = properties == null ? null : propertiesFile(outputDir, id);
     if (pickle != null) PythonPickle.write(pickle, properties);
     labelWriter(p.imageReaderWriter(), source).write(p.labelVolume(geometry), labels);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
+import org.mednext.io.ItkNiftiGeometry;
 import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.VolumeFormatException;
@@ -43,8 +44,6 @@ public enum ImageReaderWriter {
   /** A spacing file holds three numbers; anything much larger is not one. */
   private static final long MAX_SPACING_FILE_BYTES = 1 << 16;
 
-  private static final int NIFTI_UNITS_METER = 1;
-  private static final int NIFTI_UNITS_MICRON = 3;
 
   private final String className;
 
@@ -90,10 +89,28 @@ public enum ImageReaderWriter {
   private double[] spacing(Geometry geometry, Reorientation r, NiftiHeader header) {
     return switch (this) {
       case NIBABEL_IO_WITH_REORIENT -> r.spacingNnUnetOrder(geometry, header == null || header.version() == 1);
-      case SIMPLE_ITK_IO -> scaled(geometry.spacingNnUnetOrder(), header);
-      case SIMPLE_ITK_IO_WITH_REORIENT -> r.permuted(scaled(geometry.spacingNnUnetOrder(), header));
+      case SIMPLE_ITK_IO -> itkSpacing(geometry, header);
+      case SIMPLE_ITK_IO_WITH_REORIENT -> r.permuted(itkSpacing(geometry, header));
       default -> geometry.spacingNnUnetOrder();
     };
+  }
+
+  /** ITK's spacing (z, y, x): pixdim in mm by the header's unit; the geometry's mm without a header. */
+  private static double[] itkSpacing(Geometry geometry, NiftiHeader header) {
+    if (header == null) return geometry.spacingNnUnetOrder();
+    double[] xyz = ItkNiftiGeometry.spacing(header);
+    return new double[] {xyz[2], xyz[1], xyz[0]};
+  }
+
+  /**
+   * Where this reader places {@code file}, read into {@code geometry}: for the SimpleITK readers ITK's choice between
+   * a NIfTI file's sform and qform (see {@link ItkNiftiGeometry}), which decides how a reorienting one reorders the
+   * voxels and what nnU-Net's properties record; else the geometry itself (nibabel's choice, this project's reader's).
+   */
+  public Geometry placement(Path file, Geometry geometry) throws IOException {
+    boolean itk = this == SIMPLE_ITK_IO || this == SIMPLE_ITK_IO_WITH_REORIENT;
+    if (!itk || file == null || !NiftiReader.hasNiftiExtension(file)) return geometry;
+    return ItkNiftiGeometry.of(NiftiReader.readHeader(file)).orElse(geometry);
   }
 
   /** The spacing file nnU-Net's Tiff3DIO reads for a case's channel file: its name without the channel and ending. */
@@ -135,15 +152,5 @@ public enum ImageReaderWriter {
     } catch (JsonParseException e) {
       throw new VolumeFormatException(json, "not readable as JSON (" + e.getMessage() + "); " + what);
     }
-  }
-
-  /** ITK's spacing: pixdim times the scale of the header's spatial unit to millimetres. */
-  private static double[] scaled(double[] spacing, NiftiHeader header) {
-    int unit = header == null ? 0 : header.xyztUnits() & 0x07;
-    double scale = unit == NIFTI_UNITS_METER ? 1e3 : unit == NIFTI_UNITS_MICRON ? 1e-3 : 1;
-    if (scale == 1) return spacing;
-    double[] out = new double[3];
-    for (int d = 0; d < 3; d++) out[d] = spacing[d] * scale;
-    return out;
   }
 }

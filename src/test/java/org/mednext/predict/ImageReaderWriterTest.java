@@ -82,6 +82,25 @@ class ImageReaderWriterTest {
   }
 
   /**
+   * A file whose sform (code 2, RAS as stored, offset 10, 20, 30) and qform (code 1, turned 180 degrees about z,
+   * offset 5, 6, 7) disagree: nibabel and this project's reader take the sform, ITK the qform. The SimpleITK readers
+   * place it by the qform, so the reorienting one flips x and y, where the nibabel one keeps the voxels as stored.
+   */
+  @Test
+  void theSimpleItkReadersPlaceAFileWhereItkDoes() throws Exception {
+    Path file = Path.of(getClass().getResource("/org/mednext/io/itk/sform2_qform1_differ.nii").toURI());
+    Geometry ours = VolumeFormats.read(file).geometry();
+    assertArrayEquals(new double[] {10, 20, 30}, new double[] {ours.affine()[3], ours.affine()[7], ours.affine()[11]});
+    Geometry itk = ImageReaderWriter.SIMPLE_ITK_IO.placement(file, ours);
+    assertArrayEquals(new double[] {5, 6, 7}, new double[] {itk.affine()[3], itk.affine()[7], itk.affine()[11]}, 1e-6);
+    assertEquals(ours, ImageReaderWriter.NIBABEL_IO.placement(file, ours));
+    assertEquals("LPS", ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.reorientation(
+        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.placement(file, ours)).toString());
+    assertEquals("RAS", ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.reorientation(
+        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.placement(file, ours)).toString());
+  }
+
+  /**
    * nnU-Net's Tiff3DIO ignores the TIFF's calibration: the spacing (z, y, x) comes from {@code <case>.json} beside
    * {@code <case>_0000.tif}, (1, 1, 1) without one; a spacing file that says something else is an error naming it.
    */
