@@ -49,6 +49,9 @@ public final class Main {
     cl.setExecutionExceptionHandler(handler);
     cl.setParameterExceptionHandler(handler);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // nnU-Net's single-dash long options (-chk, -device, -step_size) beside -d, -c, -p: no "-dxyz" read as "-d xyz",
+    // so a mistyped option is reported as unknown rather than taken as a value
+    cl.setPosixClusteredShortOptionsAllowed(false);
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) { // picocli hands only Exceptions to the handler

@@ -30,21 +30,25 @@ public final class ItkNiftiGeometry {
 
   /**
    * The geometry ITK gives the file with this header: spacing (x, y, z) in mm and a RAS affine whose columns are
-   * ITK's direction times that spacing; empty where ITK refuses the file (nnU-Net could not read it either).
+   * ITK's direction times that spacing; empty where ITK refuses the file (nnU-Net could not read it either) or the
+   * transform it would take holds non-finite numbers.
    */
   public static Optional<Geometry> of(NiftiHeader h) {
     double scale = unitScale(h);
     double[] spacing = spacing(h);
     double[] m;
-    if (h.qformCode() == 0 && h.sformCode() == 0) {
+    boolean q = h.qformCode() > 0; // nifti1_io takes a code of 0 or below as unknown
+    boolean sf = h.sformCode() > 0;
+    if (!q && !sf) {
       m = new double[] {-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}; // LPS identity, origin 0
     } else if (prefersSform(h)) {
       m = h.sformAffine();
-    } else if (h.qformCode() != 0) {
+    } else if (q) {
       m = h.qformAffine();
     } else {
       return Optional.empty();
     }
+    for (double v : m) if (!Double.isFinite(v)) return Optional.empty(); // a broken header: no placement to give
     double[] a = new double[16];
     for (int j = 0; j < 3; j++) {
       double norm = Math.sqrt(m[j] * m[j] + m[4 + j] * m[4 + j] + m[8 + j] * m[8 + j]);
@@ -73,10 +77,12 @@ public final class ItkNiftiGeometry {
     double[] s = sto(h);
     double[] q = qto(h);
     boolean prefer = similar(s, q);
-    if ((!prefer || h.sformCode() != 0) && isRotationTimesScaling(s)) {
-      if (h.qformCode() == 0 && h.sformCode() != 0) prefer = true;
+    boolean sf = h.sformCode() > 0;
+    boolean qf = h.qformCode() > 0;
+    if ((!prefer || sf) && isRotationTimesScaling(s)) {
+      if (!qf && sf) prefer = true;
       else if (h.sformCode() == SCANNER_ANAT) prefer = true;
-      else if (h.qformCode() != 0 && h.sformCode() != 0) prefer = agree(s, q);
+      else if (qf && sf) prefer = agree(s, q);
     }
     return prefer;
   }

@@ -207,7 +207,8 @@ public record CaseInput(String id, List<Path> channels) {
     double[] firstSpacing = null;
     for (Path p : channels) {
       Volume<?> v = VolumeFormats.read(p);
-      Reorientation r = reader.reorientation(reader.placement(p, v.geometry()));
+      Reorientation r = reader.reorients() ? reader.reorientation(reader.placement(p, v.geometry()))
+          : Reorientation.none();
       int[] shape = r.shape(VolumeArrays.shapeZyx(v));
       double[] spacing = reader.spacingNnUnetOrder(p, v.geometry(), r);
       if (first == null) {
@@ -233,20 +234,19 @@ public record CaseInput(String id, List<Path> channels) {
   }
 
   /**
-   * Checks that {@code other} (read from {@code file}) has the reference's size (x, y, z) and spacing (to 0.1 %, as
-   * file headers round differently).
+   * Checks that a file of shape {@code otherShape} and spacing {@code otherSpacing} (both (z, y, x), the spacing as the
+   * model's reader reports it) has the reference's shape and spacing (to 0.1 %, as file headers round differently).
    *
-   * @throws VolumeFormatException naming the file, both sizes and spacings
+   * @throws VolumeFormatException naming the file, both shapes and spacings
    */
-  public static void requireSameGrid(Path file, long[] size, Geometry geometry, Volume<?> other, String referenceName)
-      throws VolumeFormatException {
-    double[] a = geometry.spacing();
-    double[] b = other.geometry().spacing();
-    if (!Arrays.equals(size, other.spatialSize()) || !sameSpacing(a, b)) {
-      throw new VolumeFormatException(file, "size " + Arrays.toString(other.spatialSize()) + " and spacing "
-          + Arrays.toString(b) + " differ from " + referenceName + "'s " + Arrays.toString(size)
-          + " and " + Arrays.toString(a));
+  public static void requireSameGrid(Path file, int[] shape, double[] spacing, int[] otherShape, double[] otherSpacing,
+      String referenceName) throws VolumeFormatException {
+    if (!Arrays.equals(shape, otherShape) || !sameSpacing(spacing, otherSpacing)) {
+      throw new VolumeFormatException(file, "shape " + Arrays.toString(otherShape) + " and spacing "
+          + Arrays.toString(otherSpacing) + " (z, y, x) differ from " + referenceName + "'s " + Arrays.toString(shape)
+          + " and " + Arrays.toString(spacing));
     }
   }
+
 
 }

@@ -2,6 +2,7 @@ package org.mednext.preprocess;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.mednext.model.Configuration;
 import org.mednext.model.ModelFormatException;
 import org.mednext.model.Plans;
@@ -14,6 +15,9 @@ import org.mednext.util.Checks;
  * {@code float[]} per channel, C order; spacing in the same order, mm.
  */
 public final class Preprocessor {
+
+  /** Beyond this factor between an image's spacing and the plans' the voxel size is in another unit. */
+  static final double MAX_SPACING_FACTOR = 100;
 
   private final int[] transposeForward;
   private final double[] targetSpacing;
@@ -77,6 +81,26 @@ public final class Preprocessor {
     return preprocess(channels, shape, spacing).image();
   }
 
+  /**
+   * Refuses a spacing that differs from the plans' by more than {@link #MAX_SPACING_FACTOR} along an axis: the voxel
+   * size is then in another unit than the model's (a file in micrometres for a model in millimetres), and resampling
+   * would shrink the image to nothing or grow it beyond any memory.
+   */
+  private void requirePlausibleSpacing(double[] spacing) {
+    for (int d = 0; d < 3; d++) {
+      double f = spacing[d] / targetSpacing[d];
+      if (f > MAX_SPACING_FACTOR || f < 1 / MAX_SPACING_FACTOR) {
+        String factor = f > 1 ? String.format(Locale.ROOT, "%.0f times", f)
+            : String.format(Locale.ROOT, "1/%.0f of", 1 / f);
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "the image's voxel spacing %s is %s the"
+            + " model's %s along axis %d (both in the model's axis order): the voxel size is in another unit than the"
+            + " model was trained with. NIfTI files count in the unit their header gives (xyzt_units) for SimpleITKIO"
+            + " models and as stored for NibabelIO ones, TIFF and Fiji calibrations in mm; give the image the unit of"
+            + " the training images", Arrays.toString(spacing), factor, Arrays.toString(targetSpacing), d));
+      }
+    }
+  }
+
   /** The case plus the crop's helper segmentation (0 inside the filled non-zero mask, -1 outside). */
   private record WithMask(PreprocessedCase image, byte[] helperSeg) {}
 
@@ -90,6 +114,7 @@ public final class Preprocessor {
     }
     int[] tShape = Transposition.shape(shape, transposeForward);
     double[] tSpacing = Transposition.spacing(spacing, transposeForward);
+    if (dataResampling != null) requirePlausibleSpacing(tSpacing);
     Cropping.Result crop = Cropping.cropToNonzero(transposed, tShape, threads);
     float[][] data = crop.channels();
     for (int c = 0; c < data.length; c++) {

@@ -17,6 +17,7 @@ import org.mednext.model.DatasetJson;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.ImageReaderWriter;
 import org.mednext.volume.Geometry;
+import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
@@ -166,8 +167,10 @@ public final class TrainingData {
     public Loaded load() throws IOException {
       CaseInput.Loaded image = new CaseInput(id, channels).load(ImageReaderWriter.SIMPLE_ITK_IO);
       Volume<?> lv = VolumeFormats.read(labelFile);
-      int[] s = image.shape();
-      CaseInput.requireSameGrid(labelFile, new long[] {s[2], s[1], s[0]}, image.geometry(), lv,
+      // the label's spacing as the reader sees it too: a label written by ITK tools is in mm where its image may be
+      // in micrometres
+      CaseInput.requireSameGrid(labelFile, image.shape(), image.spacing(), VolumeArrays.shapeZyx(lv),
+          ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(labelFile, lv.geometry(), Reorientation.none()),
           "the image " + channels.get(0).getFileName());
       return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.spacing(),
           image.geometry());

@@ -184,6 +184,12 @@ class PredictCommandTest {
     assertTrue(noConfiguration.err().contains("-d needs -c CONFIGURATION"), noConfiguration.err());
     CliRunner configurationWithM = CliRunner.runWithEnvironment(env, concat(common, "-m", model.toString(), "-c", "x"));
     assertTrue(configurationWithM.err().contains("-c, -tr and -p select a model"), configurationWithM.err());
+    // single-dash spellings that are no option are not read as -d/-c/-p with a value attached
+    for (String typo : new String[] {"-disable_tta", "-continue_prediction", "-prev_stage_predictions"}) {
+      CliRunner r2 = CliRunner.runWithEnvironment(env, concat(common, "-m", model.toString(), typo));
+      assertEquals(ErrorHandler.BAD_INPUT, r2.exitCode());
+      assertTrue(r2.err().contains("Unknown option") && r2.err().contains(typo), r2.err());
+    }
   }
 
   private static String[] concat(String[] a, String... b) {
@@ -269,6 +275,20 @@ class PredictCommandTest {
     assertEquals(3, NiftiReader.readHeader(out.resolve("stack.nii.gz")).xyztUnits(), "labels in the input's unit");
     assertArrayEquals(new long[] {3, PHANTOM.nz(), PHANTOM.ny(), PHANTOM.nx()},
         Npz.read(out.resolve("stack.npz"), "probabilities").shape());
+  }
+
+  /**
+   * A voxel size a thousand times the model's (a file in micrometres for a NibabelIO model, which takes pixdim as
+   * stored) is refused with the reason, instead of resampling the image to nothing.
+   */
+  @Test
+  void aVoxelSizeInAnotherUnitThanTheModelsIsRefusedSayingSo() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(PHANTOM.values(), PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
+        Geometry.ofSpacing(1000, 1000, 1000)), in.resolve("stack.nii.gz"));
+    CliRunner r = predict(in, tmp.resolve("out"));
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("is 1000 times the model's") && r.err().contains("another unit"), r.err());
   }
 
   /**

@@ -52,6 +52,29 @@ class ItkNiftiGeometryTest {
     }
   }
 
+  /** nifti1_io reads a transform code of 0 or below as unknown; a transform with NaN in it places nothing. */
+  @Test
+  void negativeCodesAreUnknownAndANonFiniteTransformGivesNoPlacement() {
+    NiftiHeader h = new NiftiHeader();
+    h.version = 1;
+    h.pixdim = new double[] {1, 2, 3, 4, 1, 1, 1, 1};
+    h.srow = new double[] {2, 0, 0, 10, 0, 3, 0, 20, 0, 0, 4, 30};
+    h.quaternD = 1; // 180 degrees about z
+    h.qoffset = new double[] {5, 6, 7};
+    for (int[] codes : new int[][] {{-1, 0}, {0, -1}, {-2, -3}}) {
+      h.qformCode = codes[0];
+      h.sformCode = codes[1];
+      double[] a = ItkNiftiGeometry.of(h).orElseThrow().affine();
+      assertEquals(List.of(-2.0, -3.0, 4.0, 0.0, 0.0, 0.0), List.of(a[0], a[5], a[10], a[3], a[7], a[11]),
+          "codes " + codes[0] + ", " + codes[1] + ": as with neither code, the identity at the origin");
+    }
+    h.qformCode = 1;
+    h.sformCode = 2;
+    assertEquals(5.0, ItkNiftiGeometry.of(h).orElseThrow().affine()[3], 1e-12, "the qform, as ITK takes it here");
+    h.qoffset = new double[] {Double.NaN, 6, 7};
+    assertTrue(ItkNiftiGeometry.of(h).isEmpty());
+  }
+
   private static double parse(String[] f, int i) {
     return Double.parseDouble(f[i]);
   }

@@ -1,6 +1,8 @@
 package org.mednext.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +15,7 @@ import net.imglib2.img.array.ArrayImgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.io.NiftiWriter;
+import org.mednext.io.VolumeFormatException;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Volume;
 
@@ -43,5 +46,14 @@ class TrainingDataTest {
         + "{\"background\": 0, \"nucleus\": 1}, \"numTraining\": 1, \"file_ending\": \".nii\"}", StandardCharsets.UTF_8);
     TrainingData.Loaded l = TrainingData.open(tmp).cases().get(0).load();
     assertArrayEquals(new double[] {(float) 0.5 * 1e-3, (float) 0.2 * 1e-3, (float) 0.2 * 1e-3}, l.spacing());
+
+    // labels saved by an ITK tool (ITK-SNAP, Slicer) are in mm: the same grid, as ITK reads both
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(labels, 4, 5, 6), Geometry.ofSpacing(0.0002, 0.0002, 0.0005)),
+        labelFile);
+    assertArrayEquals(l.spacing(), TrainingData.open(tmp).cases().get(0).load().spacing(), 1e-12);
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(labels, 4, 5, 6), Geometry.ofSpacing(0.2, 0.2, 0.5)), labelFile);
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> TrainingData.open(tmp).cases().get(0).load(),
+        "0.2 mm labels on a 0.2 micrometre image");
+    assertTrue(e.getMessage().contains("differ from the image c_0000.nii's"), e.getMessage());
   }
 }
