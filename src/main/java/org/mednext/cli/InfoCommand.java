@@ -15,6 +15,7 @@ import org.mednext.model.NnUnetCheckpoint;
 import org.mednext.net.ArchitectureInference;
 import org.mednext.net.MedNeXtConfig;
 import org.mednext.predict.ArchitectureCheck;
+import org.mednext.predict.ImageReaderWriter;
 import org.mednext.torch.TensorData;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -85,6 +86,8 @@ final class InfoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "channels:      %s%n", folder.datasetJson().channelNames());
     out.printf(Locale.ROOT, "labels:        %s%n", folder.datasetJson().labels().outputLabelNames());
     out.printf(Locale.ROOT, "file ending:   %s%n", folder.datasetJson().fileEnding());
+    String readerName = folder.plans().imageReaderWriter();
+    out.printf(Locale.ROOT, "reader:        %s (%s)%n", readerName, ImageReaderWriter.of(readerName).describe());
     List<Fold> folds = folder.folds(ModelFolder.CHECKPOINT_FINAL, true);
     List<String> names = new ArrayList<>();
     for (Fold f : folds) names.add(f.folderName());

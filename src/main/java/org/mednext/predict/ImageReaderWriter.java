@@ -57,6 +57,19 @@ public enum ImageReaderWriter {
     return OTHER;
   }
 
+  /** How this reader reads a file, in a few words (for {@code mednext info}). */
+  public String describe() {
+    return switch (this) {
+      case NIBABEL_IO -> "voxels in the file's order; spacing pixdim as stored";
+      case NIBABEL_IO_WITH_REORIENT -> "voxels reordered to RAS; spacing the affine's column lengths";
+      case SIMPLE_ITK_IO -> "voxels in the file's order; spacing |pixdim| in mm by the header's unit";
+      case SIMPLE_ITK_IO_WITH_REORIENT -> "voxels reordered to RAS as ITK places the file; spacing |pixdim| in mm,"
+          + " moved with the axes";
+      case TIFF_3D_IO -> "voxels in the file's order; spacing from <case>.json, else (1, 1, 1); calibration ignored";
+      case OTHER -> "not one this program knows: voxels in the file's order, spacing as read";
+    };
+  }
+
   /** Whether the reader reorders voxels to RAS (and its writer puts the labels back). */
   public boolean reorients() {
     return this == NIBABEL_IO_WITH_REORIENT || this == SIMPLE_ITK_IO_WITH_REORIENT;

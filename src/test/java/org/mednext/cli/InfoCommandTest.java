@@ -37,6 +37,8 @@ class InfoCommandTest {
     CliRunner r = CliRunner.run("info", "-m", folder.toString());
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("folds:         fold_0, fold_1"), r.out());
+    assertTrue(r.out().contains("reader:        NibabelIO (voxels in the file's order; spacing pixdim as stored)"),
+        r.out());
     assertTrue(r.out().contains("plans check:   plans.json architecture agrees with the weights"), r.out());
     assertTrue(r.out().contains("patch [48, 80, 64]"), r.out());
   }
