@@ -207,10 +207,10 @@ public record CaseInput(String id, List<Path> channels) {
     double[] firstSpacing = null;
     for (Path p : channels) {
       Volume<?> v = VolumeFormats.read(p);
-      Reorientation r = reader.reorients() ? reader.reorientation(reader.placement(p, v.geometry()))
-          : Reorientation.none();
+      ImageReaderWriter.View view = reader.view(p, v.geometry());
+      Reorientation r = view.reorientation();
       int[] shape = r.shape(VolumeArrays.shapeZyx(v));
-      double[] spacing = reader.spacingNnUnetOrder(p, v.geometry(), r);
+      double[] spacing = view.spacing();
       if (first == null) {
         first = v;
         firstOrientation = r;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpzWriter;
@@ -193,11 +194,13 @@ public final class CaseWriter {
       if (probs != null) Files.deleteIfExists(probs); // a cancel after the last class: still nothing of the case
       throw e;
     }
+    NiftiHeader sourceHeader = source != null && Files.isRegularFile(source) && NiftiReader.hasNiftiExtension(source)
+        ? NiftiReader.readHeader(source) : null;
     Map<String, Object> properties = p.probabilities() == null ? null
-        : nnUnetProperties(p, ImageReaderWriter.of(p.imageReaderWriter()).placement(source, geometry));
+        : nnUnetProperties(p, ImageReaderWriter.of(p.imageReaderWriter()).placement(sourceHeader, geometry));
     Path pickle = properties == null ? null : propertiesFile(outputDir, id);
     if (pickle != null) PythonPickle.write(pickle, properties);
-    labelWriter(p.imageReaderWriter(), source).write(p.labelVolume(geometry), labels);
+    labelWriter(p.imageReaderWriter(), sourceHeader).write(p.labelVolume(geometry), labels);
     List<Path> written = new ArrayList<>(List.of(labels));
     if (probs != null) written.add(probs);
     if (pickle != null) written.add(pickle);
@@ -205,16 +208,14 @@ public final class CaseWriter {
   }
 
   /**
-   * The label file's writer. For a NIfTI source: its transforms as they stand (nnU-Net's writers instead put the one
+   * The label file's writer. For a NIfTI source (its header; null for other inputs): its transforms as they stand (nnU-Net's writers instead put the one
    * affine their reader chose into both, so that where the source's sform and qform disagree, programs that prefer
    * the other one would place image and labels apart). Otherwise the header codes nnU-Net's writer gives: nibabel's
    * new images have sform_code 2 (aligned) and qform_code 0 (the qform fields filled all the same), ITK writes both
    * codes 1 (scanner); the affine is the input's either way.
    */
-  static NiftiWriter labelWriter(String imageReaderWriter, Path source) throws IOException {
-    if (source != null && Files.isRegularFile(source) && NiftiReader.hasNiftiExtension(source)) {
-      return NiftiWriter.builder().transformsFrom(NiftiReader.readHeader(source)).build();
-    }
+  static NiftiWriter labelWriter(String imageReaderWriter, NiftiHeader source) {
+    if (source != null) return NiftiWriter.builder().transformsFrom(source).build();
     if (imageReaderWriter.startsWith("Nibabel")) return NiftiWriter.builder().sformCode(2).qformCode(0).build();
     if (imageReaderWriter.startsWith("SimpleITK")) return NiftiWriter.builder().sformCode(1).qformCode(1).build();
     return new NiftiWriter();

@@ -44,7 +44,6 @@ public enum ImageReaderWriter {
   /** A spacing file holds three numbers; anything much larger is not one. */
   private static final long MAX_SPACING_FILE_BYTES = 1 << 16;
 
-
   private final String className;
 
   ImageReaderWriter(String className) {
@@ -75,28 +74,33 @@ public enum ImageReaderWriter {
     return this == NIBABEL_IO_WITH_REORIENT || this == SIMPLE_ITK_IO_WITH_REORIENT;
   }
 
-  /** What this reader does to the voxel order of a volume with {@code geometry}. */
-  public Reorientation reorientation(Geometry geometry) {
-    return reorients() ? Reorientation.toRas(geometry) : Reorientation.none();
-  }
+  /**
+   * How the reader sees a channel.
+   *
+   * @param reorientation what it does to the voxel order (none for the readers that keep the file's order)
+   * @param spacing (z, y, x), in the voxel order after {@code reorientation}
+   */
+  public record View(Reorientation reorientation, double[] spacing) {}
 
   /**
-   * The spacing (z, y, x) this reader reports for {@code file}, channel 0 of a case as read into {@code geometry}, in
-   * the order of the voxels after {@code r}.
+   * How this reader sees {@code file} (a channel of a case, a label file) as read into {@code geometry}, its NIfTI
+   * header read once for both.
    *
    * @throws VolumeFormatException for a Tiff3DIO spacing file that does not hold three positive numbers
    */
-  public double[] spacingNnUnetOrder(Path file, Geometry geometry, Reorientation r) throws IOException {
-    if (this == TIFF_3D_IO) return tiffSpacing(file);
-    return spacing(geometry, r, NiftiReader.hasNiftiExtension(file) ? NiftiReader.readHeader(file) : null);
+  public View view(Path file, Geometry geometry) throws IOException {
+    NiftiHeader header = NiftiReader.hasNiftiExtension(file) ? NiftiReader.readHeader(file) : null;
+    Reorientation r = reorients() ? Reorientation.toRas(placement(header, geometry)) : Reorientation.none();
+    return new View(r, this == TIFF_3D_IO ? tiffSpacing(file) : spacing(geometry, r, header));
   }
 
   /**
-   * The spacing (z, y, x) for an image in memory (a Fiji image), in the order of the voxels after {@code r}: its
-   * geometry's millimetres, and a reoriented spacing rounded as a NIfTI-1 header would hold it.
+   * How this reader sees an image in memory (a Fiji image) with {@code geometry}: its millimetres, a reoriented
+   * spacing rounded as a NIfTI-1 header would hold it.
    */
-  public double[] spacingNnUnetOrder(Geometry geometry, Reorientation r) {
-    return spacing(geometry, r, null);
+  public View view(Geometry geometry) {
+    Reorientation r = reorients() ? Reorientation.toRas(geometry) : Reorientation.none();
+    return new View(r, spacing(geometry, r, null));
   }
 
   private double[] spacing(Geometry geometry, Reorientation r, NiftiHeader header) {
@@ -116,14 +120,15 @@ public enum ImageReaderWriter {
   }
 
   /**
-   * Where this reader places {@code file}, read into {@code geometry}: for the SimpleITK readers ITK's choice between
-   * a NIfTI file's sform and qform (see {@link ItkNiftiGeometry}), which decides how a reorienting one reorders the
-   * voxels and what nnU-Net's properties record; else the geometry itself (nibabel's choice, this project's reader's).
+   * Where this reader places a file with this NIfTI {@code header} (null: no NIfTI file), read into {@code geometry}:
+   * for the SimpleITK readers ITK's choice between the sform and the qform (see {@link ItkNiftiGeometry}), which
+   * decides how a reorienting one reorders the voxels and what nnU-Net's properties record; else the geometry itself
+   * (nibabel's choice, this project's reader's).
    */
-  public Geometry placement(Path file, Geometry geometry) throws IOException {
+  Geometry placement(NiftiHeader header, Geometry geometry) {
     boolean itk = this == SIMPLE_ITK_IO || this == SIMPLE_ITK_IO_WITH_REORIENT;
-    if (!itk || file == null || !NiftiReader.hasNiftiExtension(file)) return geometry;
-    return ItkNiftiGeometry.of(NiftiReader.readHeader(file)).orElse(geometry);
+    if (!itk || header == null) return geometry;
+    return ItkNiftiGeometry.of(header).orElse(geometry);
   }
 
   /** The spacing file nnU-Net's Tiff3DIO reads for a case's channel file: its name without the channel and ending. */

@@ -260,11 +260,11 @@ public final class Predictor implements AutoCloseable {
     Checks.argument(image.channels() == channels(), "the image has %d channel(s) but the model expects %d (%s)",
         image.channels(), channels(), model.datasetJson().channelNames());
     int[] shape = VolumeArrays.shapeZyx(image);
-    ImageReaderWriter reader = imageReaderWriter();
-    Reorientation r = reader.reorientation(image.geometry());
+    ImageReaderWriter.View view = imageReaderWriter().view(image.geometry());
+    Reorientation r = view.reorientation();
     float[][] arrays = VolumeArrays.channels(image);
     for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
-    Prediction p = predict(arrays, r.shape(shape), reader.spacingNnUnetOrder(image.geometry(), r), progress);
+    Prediction p = predict(arrays, r.shape(shape), view.spacing(), progress);
     return p.movedBack(r, shape);
   }
 

@@ -17,7 +17,6 @@ import org.mednext.model.DatasetJson;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.ImageReaderWriter;
 import org.mednext.volume.Geometry;
-import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
@@ -170,7 +169,7 @@ public final class TrainingData {
       // the label's spacing as the reader sees it too: a label written by ITK tools is in mm where its image may be
       // in micrometres
       CaseInput.requireSameGrid(labelFile, image.shape(), image.spacing(), VolumeArrays.shapeZyx(lv),
-          ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(labelFile, lv.geometry(), Reorientation.none()),
+          ImageReaderWriter.SIMPLE_ITK_IO.view(labelFile, lv.geometry()).spacing(),
           "the image " + channels.get(0).getFileName());
       return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.spacing(),
           image.geometry());

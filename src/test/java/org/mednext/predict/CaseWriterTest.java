@@ -97,7 +97,7 @@ class CaseWriterTest {
     int[] fileShape = {6, 5, 4};
     Prediction p = new Prediction(new short[0], fileShape, null, new Prediction.StageTimes(0, 0, 0),
         "SimpleITKIOWithReorient", new Prediction.CaseProperties(
-            ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(g, r), new int[] {6, 4, 5},
+            ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.view(g).spacing(), new int[] {6, 4, 5},
             BoundingBox.full(new int[] {6, 4, 5}), new int[] {6, 4, 5}, r));
     @SuppressWarnings("unchecked")
     Map<String, Object> itk = (Map<String, Object>) CaseWriter.nnUnetProperties(p, g).get("sitk_stuff");

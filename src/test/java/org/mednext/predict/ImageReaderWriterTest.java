@@ -16,6 +16,7 @@ import java.util.List;
 import net.imglib2.img.array.ArrayImgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.VolumeFormatException;
@@ -54,31 +55,26 @@ class ImageReaderWriterTest {
     Reorientation r = Reorientation.toRas(g);
     assertEquals("PLS", r.toString());
 
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.NIBABEL_IO.spacingNnUnetOrder(file, g,
-        Reorientation.none()), "nibabel: pixdim, whatever the unit");
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.NIBABEL_IO.view(file, g).spacing(), "nibabel: pixdim, whatever the unit");
     assertArrayEquals(new double[] {2.5, (float) 0.8, (float) 0.7},
-        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(file, g, r),
+        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.view(file, g).spacing(),
         "nibabel reoriented: the column norms, as float in a NIfTI-1 header");
     assertArrayEquals(new double[] {3 * 1e-3, 2 * 1e-3, 1 * 1e-3},
-        ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(file, g, Reorientation.none()), "ITK: in mm");
+        ImageReaderWriter.SIMPLE_ITK_IO.view(file, g).spacing(), "ITK: in mm");
     assertArrayEquals(new double[] {3 * 1e-3, 1 * 1e-3, 2 * 1e-3},
-        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.spacingNnUnetOrder(file, g, r),
+        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.view(file, g).spacing(),
         "ITK reoriented: pixdim moved with the axes (x goes to A, y to R), not the affine's norms");
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.OTHER.spacingNnUnetOrder(file, g, r));
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(g,
-        Reorientation.none()), "an image in memory: the geometry's millimetres");
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.OTHER.view(file, g).spacing());
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.view(g).spacing(), "an image in memory: the geometry's millimetres");
 
     setSpatialUnit(file, 1); // metres
-    assertArrayEquals(new double[] {3 * 1e3, 2 * 1e3, 1 * 1e3}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(file,
-        g, Reorientation.none()));
+    assertArrayEquals(new double[] {3 * 1e3, 2 * 1e3, 1 * 1e3}, ImageReaderWriter.SIMPLE_ITK_IO.view(file, g).spacing());
     setSpatialUnit(file, 2 | 8); // millimetres and seconds
-    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.spacingNnUnetOrder(file,
-        g, Reorientation.none()));
+    assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.SIMPLE_ITK_IO.view(file, g).spacing());
 
     Path two = write(NiftiWriter.builder().nifti2(true).build(), "b.nii", 4, 5, 6, PLS);
     Geometry g2 = VolumeFormats.read(two).geometry(); // its affine in doubles
-    assertArrayEquals(new double[] {2.5, 0.8, 0.7}, ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.spacingNnUnetOrder(two,
-        g2, Reorientation.toRas(g2)), "a reoriented NIfTI-2 image keeps double zooms");
+    assertArrayEquals(new double[] {2.5, 0.8, 0.7}, ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.view(two, g2).spacing(), "a reoriented NIfTI-2 image keeps double zooms");
   }
 
   /**
@@ -91,13 +87,12 @@ class ImageReaderWriterTest {
     Path file = Path.of(getClass().getResource("/org/mednext/io/itk/sform2_qform1_differ.nii").toURI());
     Geometry ours = VolumeFormats.read(file).geometry();
     assertArrayEquals(new double[] {10, 20, 30}, new double[] {ours.affine()[3], ours.affine()[7], ours.affine()[11]});
-    Geometry itk = ImageReaderWriter.SIMPLE_ITK_IO.placement(file, ours);
+    NiftiHeader header = NiftiReader.readHeader(file);
+    Geometry itk = ImageReaderWriter.SIMPLE_ITK_IO.placement(header, ours);
     assertArrayEquals(new double[] {5, 6, 7}, new double[] {itk.affine()[3], itk.affine()[7], itk.affine()[11]}, 1e-6);
-    assertEquals(ours, ImageReaderWriter.NIBABEL_IO.placement(file, ours));
-    assertEquals("LPS", ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.reorientation(
-        ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.placement(file, ours)).toString());
-    assertEquals("RAS", ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.reorientation(
-        ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.placement(file, ours)).toString());
+    assertEquals(ours, ImageReaderWriter.NIBABEL_IO.placement(header, ours));
+    assertEquals("LPS", ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.view(file, ours).reorientation().toString());
+    assertEquals("RAS", ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.view(file, ours).reorientation().toString());
   }
 
   /**
@@ -111,17 +106,16 @@ class ImageReaderWriterTest {
     assertEquals(tmp.resolve("embryo.json"), ImageReaderWriter.spacingFile(tif));
     assertEquals(tmp.resolve("stack.json"), ImageReaderWriter.spacingFile(tmp.resolve("stack.tiff")));
     assertArrayEquals(new double[] {1, 1, 1},
-        ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(tif, calibrated, Reorientation.none()));
+        ImageReaderWriter.TIFF_3D_IO.view(tif, calibrated).spacing());
     Files.writeString(tmp.resolve("embryo.json"), "{\"spacing\": [0.5, 0.2, 0.25]}");
     assertArrayEquals(new double[] {0.5, 0.2, 0.25},
-        ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(tif, calibrated, Reorientation.none()));
-    assertArrayEquals(new double[] {0.0005, 0.0002, 0.0002}, ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(calibrated,
-        Reorientation.none()), "an image in memory: its calibration in mm");
+        ImageReaderWriter.TIFF_3D_IO.view(tif, calibrated).spacing());
+    assertArrayEquals(new double[] {0.0005, 0.0002, 0.0002}, ImageReaderWriter.TIFF_3D_IO.view(calibrated).spacing(), "an image in memory: its calibration in mm");
     for (String bad : new String[] {"{\"spacing\": [0.5, 0.2]}", "{\"spacing\": [0.5, 0, 1]}", "[1, 2, 3]", "{spacing",
         "{\"spacing\": [[1], 2, 3]}"}) {
       Files.writeString(tmp.resolve("embryo.json"), bad);
       VolumeFormatException e = assertThrows(VolumeFormatException.class,
-          () -> ImageReaderWriter.TIFF_3D_IO.spacingNnUnetOrder(tif, calibrated, Reorientation.none()), bad);
+          () -> ImageReaderWriter.TIFF_3D_IO.view(tif, calibrated).spacing(), bad);
       assertTrue(e.getMessage().contains("embryo.json") && e.getMessage().contains("holds {\"spacing\": [z, y, x]}"),
           e.getMessage());
     }
