@@ -51,7 +51,7 @@ public final class ItkNiftiGeometry {
     for (double v : m) if (!Double.isFinite(v)) return Optional.empty(); // a broken header: no placement to give
     double[] a = new double[16];
     for (int j = 0; j < 3; j++) {
-      double norm = Math.sqrt(m[j] * m[j] + m[4 + j] * m[4 + j] + m[8 + j] * m[8 + j]);
+      double norm = columnLength(m, j);
       for (int i = 0; i < 3; i++) a[4 * i + j] = norm == 0 ? 0 : m[4 * i + j] / norm * spacing[j];
     }
     for (int i = 0; i < 3; i++) a[4 * i + 3] = m[4 * i + 3] * scale;
@@ -113,7 +113,7 @@ public final class ItkNiftiGeometry {
   private static boolean isRotationTimesScaling(double[] m) {
     double[][] c = new double[3][3];
     for (int j = 0; j < 3; j++) {
-      double norm = Math.sqrt(m[j] * m[j] + m[4 + j] * m[4 + j] + m[8 + j] * m[8 + j]);
+      double norm = columnLength(m, j);
       if (!(norm > 0)) return false;
       for (int i = 0; i < 3; i++) c[j][i] = m[4 * i + j] / norm;
     }
@@ -132,12 +132,17 @@ public final class ItkNiftiGeometry {
    */
   private static boolean agree(double[] s, double[] q) {
     for (int j = 0; j < 3; j++) {
-      double ns = Math.sqrt(s[j] * s[j] + s[4 + j] * s[4 + j] + s[8 + j] * s[8 + j]);
-      double nq = Math.sqrt(q[j] * q[j] + q[4 + j] * q[4 + j] + q[8 + j] * q[8 + j]);
+      double ns = columnLength(s, j);
+      double nq = columnLength(q, j);
       if (Math.abs(ns - nq) > 1e-4) return false;
       for (int i = 0; i < 3; i++) if (Math.abs(s[4 * i + j] / ns - q[4 * i + j] / nq) > 1e-4) return false;
     }
     for (int i = 0; i < 3; i++) if (Math.abs(s[4 * i + 3] - q[4 * i + 3]) > 1e-4) return false;
     return true;
+  }
+
+  /** The length of column {@code j} of a row-major 4x4 matrix's 3x3 part. */
+  private static double columnLength(double[] m, int j) {
+    return Math.sqrt(m[j] * m[j] + m[4 + j] * m[4 + j] + m[8 + j] * m[8 + j]);
   }
 }
