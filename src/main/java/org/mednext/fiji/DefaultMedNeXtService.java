@@ -3,6 +3,7 @@ package org.mednext.fiji;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Prefs;
+import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.plugin.filter.Analyzer;
 import java.awt.GraphicsEnvironment;
@@ -25,6 +26,7 @@ import org.mednext.engine.Engines;
 import org.mednext.model.Fold;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.CaseWriter;
+import org.mednext.predict.ImageReaderWriter;
 import org.mednext.predict.Prediction;
 import org.mednext.predict.Predictor;
 import org.mednext.predict.PredictorOptions;
@@ -139,12 +141,32 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
     try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: " + image.getTitle())) {
       Progress p = ImageJProgress.both(task, progress);
       return withPredictor(modelFolder, options, p, predictor -> {
-        Prediction r = predictor.predict(volume, p);
+        Prediction r = predictor.predict(asReadBy(predictor.imageReaderWriter(), image, volume), p);
         log.info(String.format(Locale.ROOT, "MedNeXt-v2: segmented %s in %.1f s", image.getTitle(), r.times().total()));
         return LabelImages.create(r.labels(), r.shape(), image,
             predictor.model().datasetJson().labels().outputLabelNames());
       });
     }
+  }
+
+  /**
+   * The volume of an open image as the model's reader would see it. nnU-Net's Tiff3DIO ignores a TIFF's calibration
+   * and takes the spacing from the case's {@code .json} (or (1, 1, 1)): an image opened from a file gets exactly that,
+   * as on the command line; one with no file behind it its calibration's numbers in its own unit (a spacing file
+   * holds the numbers its author knew, micrometres for a microscope), not converted to mm. Other readers: the volume.
+   */
+  static Volume<?> asReadBy(ImageReaderWriter reader, ImagePlus image, Volume<?> volume) throws IOException {
+    if (reader != ImageReaderWriter.TIFF_3D_IO) return volume;
+    ij.io.FileInfo info = image.getOriginalFileInfo();
+    Path file = info == null || info.directory == null || info.fileName == null ? null
+        : Path.of(info.directory, info.fileName);
+    Calibration cal = image.getCalibration();
+    double[] xyz = {cal.pixelWidth, cal.pixelHeight, cal.pixelDepth};
+    if (file != null && Files.isRegularFile(file)) {
+      double[] zyx = reader.view(file, volume.geometry()).spacing();
+      xyz = new double[] {zyx[2], zyx[1], zyx[0]};
+    }
+    return Volume.of(volume.image(), Geometry.ofSpacing(xyz));
   }
 
   @Override

@@ -95,8 +95,8 @@ public final class Preprocessor {
         throw new IllegalArgumentException(String.format(Locale.ROOT, "the image's voxel spacing %s is %s the"
             + " model's %s along axis %d (both in the model's axis order): the voxel size is in another unit than the"
             + " model was trained with. NIfTI files count in the unit their header gives (xyzt_units) for SimpleITKIO"
-            + " models and as stored for NibabelIO ones, TIFF and Fiji calibrations in mm; give the image the unit of"
-            + " the training images", Arrays.toString(spacing), factor, Arrays.toString(targetSpacing), d));
+            + " models and as stored for NibabelIO ones, Tiff3DIO models take a TIFF's <case>.json, other TIFF and Fiji"
+            + " calibrations count in mm; give the image the unit of the training images", Arrays.toString(spacing), factor, Arrays.toString(targetSpacing), d));
       }
     }
   }

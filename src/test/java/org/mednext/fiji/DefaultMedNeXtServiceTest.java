@@ -98,6 +98,31 @@ class DefaultMedNeXtServiceTest {
     }
   }
 
+  /**
+   * A Tiff3DIO model (nnU-Net's TIFF reader ignores calibrations): an open image with no file behind it counts by its
+   * calibration's numbers in its own unit (1 micrometre: the model's 1), one opened from a TIFF with a spacing file
+   * by that file (1, 1, 1 against a calibration of 0.5 micrometres), as on the command line. Converted to mm, either
+   * would be a thousandfold off and refused.
+   */
+  @Test
+  void aTiff3dioModelReadsAnOpenImageByItsSpacingFileOrItsCalibrationsNumbers() throws Exception {
+    Path tiffModel = TinyModelFolder.write(tmp.resolve("models"), TinyModelFolder.Weights.THRESHOLD);
+    Path plans = tiffModel.resolve("plans.json");
+    Files.writeString(plans, Files.readString(plans).replace("\"NibabelIO\"", "\"Tiff3DIO\""));
+    ImagePlus image = FijiTests.image("stack", PHANTOM, ImagePlus.GRAY16, new double[] {1, 1, 1});
+    image.getCalibration().setUnit("micron");
+    assertArrayEquals(EXPECTED, FijiTests.labels(mednext.segment(image, tiffModel, fast())));
+
+    Path tif = tmp.resolve("embryo_0000.tif");
+    ImagePlus half = FijiTests.image("embryo", PHANTOM, ImagePlus.GRAY16, new double[] {0.5, 0.5, 0.5});
+    half.getCalibration().setUnit("micron");
+    assertTrue(new ij.io.FileSaver(half).saveAsTiffStack(tif.toString()));
+    Files.writeString(tmp.resolve("embryo.json"), "{\"spacing\": [1, 1, 1]}");
+    ImagePlus opened = ij.IJ.openImage(tif.toString());
+    assertEquals(0.5, opened.getCalibration().pixelWidth, 1e-9);
+    assertArrayEquals(EXPECTED, FijiTests.labels(mednext.segment(opened, tiffModel, fast())));
+  }
+
   @Test
   void keepsTheGridAndCalibrationOfAnisotropicImages() throws Exception {
     ImagePlus image = FijiTests.image("aniso", PHANTOM, ImagePlus.GRAY16, new double[] {0.9, 0.9, 1.6});
