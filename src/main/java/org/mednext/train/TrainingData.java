@@ -16,7 +16,6 @@ import org.mednext.io.VolumeFormats;
 import org.mednext.model.DatasetJson;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.ImageReaderWriter;
-import org.mednext.volume.Geometry;
 import org.mednext.volume.Volume;
 import org.mednext.volume.VolumeArrays;
 
@@ -47,9 +46,8 @@ public final class TrainingData {
    * @param shape (z, y, x)
    * @param spacing (z, y, x) in mm, as the SimpleITKIO reader that our plans name reports it (a NIfTI file's pixdim
    *     in its xyzt_units)
-   * @param geometry of channel 0
    */
-  public record Loaded(float[][] channels, short[] labels, int[] shape, double[] spacing, Geometry geometry) {}
+  public record Loaded(float[][] channels, short[] labels, int[] shape, double[] spacing) {}
 
   private final DatasetJson dataset;
   private final List<Case> cases;
@@ -171,8 +169,7 @@ public final class TrainingData {
       CaseInput.requireSameGrid(labelFile, image.shape(), image.spacing(), VolumeArrays.shapeZyx(lv),
           ImageReaderWriter.SIMPLE_ITK_IO.view(labelFile, lv.geometry()).spacing(),
           "the image " + channels.get(0).getFileName());
-      return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.spacing(),
-          image.geometry());
+      return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.spacing());
     }
   }
 
@@ -185,7 +182,7 @@ public final class TrainingData {
             + " differs from the image's " + Arrays.toString(image.spatialSize()));
       }
       return new Loaded(VolumeArrays.channels(image), labels(labelImage, "case " + id), shape,
-          image.geometry().spacingNnUnetOrder(), image.geometry());
+          image.geometry().spacingNnUnetOrder());
     }
   }
 
