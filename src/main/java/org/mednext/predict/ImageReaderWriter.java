@@ -90,7 +90,7 @@ public enum ImageReaderWriter {
    */
   public View view(Path file, Geometry geometry) throws IOException {
     NiftiHeader header = NiftiReader.hasNiftiExtension(file) ? NiftiReader.readHeader(file) : null;
-    Reorientation r = reorients() ? Reorientation.toRas(placement(header, geometry)) : Reorientation.none();
+    Reorientation r = reorientation(placement(header, geometry));
     return new View(r, this == TIFF_3D_IO ? tiffSpacing(file) : spacing(geometry, r, header));
   }
 
@@ -99,8 +99,17 @@ public enum ImageReaderWriter {
    * spacing rounded as a NIfTI-1 header would hold it.
    */
   public View view(Geometry geometry) {
-    Reorientation r = reorients() ? Reorientation.toRas(geometry) : Reorientation.none();
+    Reorientation r = reorientation(geometry);
     return new View(r, spacing(geometry, r, null));
+  }
+
+  /** What this reader does to the voxel order of an image it places at {@code geometry}. */
+  private Reorientation reorientation(Geometry geometry) {
+    return switch (this) {
+      case NIBABEL_IO_WITH_REORIENT -> Reorientation.toRasAsNibabel(geometry);
+      case SIMPLE_ITK_IO_WITH_REORIENT -> Reorientation.toRasAsItk(geometry);
+      default -> Reorientation.none();
+    };
   }
 
   private double[] spacing(Geometry geometry, Reorientation r, NiftiHeader header) {

@@ -5,14 +5,16 @@ import org.mednext.util.Checks;
 
 /**
  * A volume's voxel axes permuted and flipped so that they run along the world's R, A and S axes, as nnU-Net's
- * {@code NibabelIOWithReorient} reads images ({@code img.as_reoriented(io_orientation(img.affine))}), and back, as it
- * writes the segmentation. Works on nnU-Net-order (z, y, x) arrays; only voxels move, no value changes.
+ * reorienting readers read images, and back, as they write the segmentation. Works on nnU-Net-order (z, y, x) arrays;
+ * only voxels move, no value changes.
  *
- * <p>The axis choice is nibabel's {@code io_orientation}: the affine's columns are divided by their norms, replaced by
- * the nearest orthonormal matrix (the polar factor, which nibabel gets from an SVD), and voxel axes x, y, z in turn
- * take the world axis of their largest component not taken before, flipped where that component is negative.
- * SimpleITK's {@code DICOMOrient(image, "RAS")} ({@code SimpleITKIOWithReorient}) makes the same choice for every
- * affine whose axes are within 45 degrees of a world axis.
+ * <p>The two readers choose the axes differently. {@code NibabelIOWithReorient}
+ * ({@code img.as_reoriented(io_orientation(img.affine))}, {@link #toRasAsNibabel}): the affine's columns are divided
+ * by their norms, replaced by the nearest orthonormal matrix (the polar factor, which nibabel gets from an SVD), and
+ * voxel axes x, y, z in turn take the world axis of their largest component not taken before.
+ * {@code SimpleITKIOWithReorient} ({@code sitk.DICOMOrient(image, "RAS")}, {@link #toRasAsItk}): the largest
+ * direction cosine of the whole matrix first. Both flip an axis whose chosen component is negative, and agree for
+ * every affine whose axes are within 45 degrees of a world axis; beyond, they can differ (8 % of random rotations).
  */
 public final class Reorientation {
 
@@ -31,15 +33,9 @@ public final class Reorientation {
     return new Reorientation(new int[] {0, 1, 2}, new boolean[3]);
   }
 
-  /** The reorientation of a volume with this geometry to RAS. */
-  public static Reorientation toRas(Geometry geometry) {
-    double[] a = geometry.affine();
-    double[] norm = geometry.axisLengths();
-    double[][] m = new double[3][3];
-    for (int j = 0; j < 3; j++) {
-      for (int i = 0; i < 3; i++) m[i][j] = a[4 * i + j] / (norm[j] == 0 ? 1 : norm[j]);
-    }
-    double[][] r = polar(m);
+  /** The reorientation to RAS of a volume with this geometry as nibabel's {@code io_orientation} chooses it. */
+  public static Reorientation toRasAsNibabel(Geometry geometry) {
+    double[][] r = polar(directionCosines(geometry));
     int[] axis = new int[3];
     boolean[] flip = new boolean[3];
     for (int j = 0; j < 3; j++) { // voxel axis j: its column of r
@@ -50,6 +46,50 @@ public final class Reorientation {
       Arrays.fill(r[best], 0); // that world axis is taken
     }
     return new Reorientation(axis, flip);
+  }
+
+  /**
+   * The reorientation to RAS of a volume with this geometry (where ITK places the file) as ITK's
+   * {@code DICOMOrientation} chooses it from the direction cosines: the largest |cosine| not struck yet gives its voxel
+   * axis its world axis, then that row and column are struck; of equal ones the last in (world axis, voxel axis) order
+   * wins, as ITK takes the last of equal keys in its ordered map.
+   */
+  public static Reorientation toRasAsItk(Geometry geometry) {
+    double[][] m = directionCosines(geometry);
+    inverseTransposed(m); // a degenerate matrix has no orientation, as for nibabel
+    int[] axis = new int[3];
+    boolean[] flip = new boolean[3];
+    boolean[] worldTaken = new boolean[3];
+    boolean[] voxelTaken = new boolean[3];
+    for (int step = 0; step < 3; step++) {
+      int bi = -1;
+      int bj = -1;
+      for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++) {
+          if (worldTaken[i] || voxelTaken[j]) continue;
+          if (bi < 0 || Math.abs(m[i][j]) >= Math.abs(m[bi][bj])) {
+            bi = i;
+            bj = j;
+          }
+        }
+      }
+      axis[bj] = bi;
+      flip[bj] = m[bi][bj] < 0;
+      worldTaken[bi] = true;
+      voxelTaken[bj] = true;
+    }
+    return new Reorientation(axis, flip);
+  }
+
+  /** The affine's 3x3 part with its columns divided by their lengths: m[world axis][voxel axis]. */
+  private static double[][] directionCosines(Geometry geometry) {
+    double[] a = geometry.affine();
+    double[] norm = geometry.axisLengths();
+    double[][] m = new double[3][3];
+    for (int j = 0; j < 3; j++) {
+      for (int i = 0; i < 3; i++) m[i][j] = a[4 * i + j] / (norm[j] == 0 ? 1 : norm[j]);
+    }
+    return m;
   }
 
   /**
@@ -206,6 +246,6 @@ public final class Reorientation {
     String[] names = {"R", "A", "S"};
     String[] opposite = {"L", "P", "I"};
     for (int j = 0; j < 3; j++) b.append(flip[j] ? opposite[axis[j]] : names[axis[j]]);
-    return b.toString(); // the file's axis codes, nibabel's aff2axcodes
+    return b.toString(); // the file's axis codes: nibabel's aff2axcodes, ITK's orientation string
   }
 }

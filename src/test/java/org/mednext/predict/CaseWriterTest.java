@@ -93,7 +93,7 @@ class CaseWriterTest {
   void theReorientingItkPropertiesDescribeTheRasImageAndTheFilesOrientation() {
     double[] affine = {0, -0.7, 0, 10, -0.8, 0, 0, 20, 0, 0, 2.5, 30, 0, 0, 0, 1};
     Geometry g = Geometry.of(new double[] {0.8, 0.7, 2.5}, affine);
-    org.mednext.volume.Reorientation r = org.mednext.volume.Reorientation.toRas(g);
+    org.mednext.volume.Reorientation r = org.mednext.volume.Reorientation.toRasAsItk(g);
     int[] fileShape = {6, 5, 4};
     Prediction p = new Prediction(new short[0], fileShape, null, new Prediction.StageTimes(0, 0, 0),
         "SimpleITKIOWithReorient", new Prediction.CaseProperties(

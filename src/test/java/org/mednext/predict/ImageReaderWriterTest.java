@@ -47,12 +47,25 @@ class ImageReaderWriterTest {
     assertFalse(ImageReaderWriter.SIMPLE_ITK_IO.reorients());
   }
 
+  /** The oblique axes of ReorientationTest, where nibabel's and ITK's choices differ: each reader follows its own. */
+  @Test
+  void eachReorientingReaderChoosesTheAxesAsItsLibrary() {
+    double[] m = {-0.912, -0.349, -0.217, 0.402, -0.65, -0.645, 0.084, -0.675, 0.733};
+    double[] affine = new double[16];
+    for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) affine[4 * i + j] = m[3 * i + j];
+    affine[15] = 1;
+    Geometry g = Geometry.of(new double[] {1, 1, 1}, affine);
+    assertEquals("LIP", ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.view(g).reorientation().toString());
+    assertEquals("LPS", ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.view(g).reorientation().toString());
+    assertTrue(ImageReaderWriter.SIMPLE_ITK_IO.view(g).reorientation().isIdentity());
+  }
+
   @Test
   void eachReaderReportsTheSpacingItsLibraryWould() throws IOException {
     Path file = write(new NiftiWriter(), "a.nii", 4, 5, 6, PLS);
     setSpatialUnit(file, 3); // micrometres
     Geometry g = VolumeFormats.read(file).geometry();
-    Reorientation r = Reorientation.toRas(g);
+    Reorientation r = Reorientation.toRasAsNibabel(g);
     assertEquals("PLS", r.toString());
 
     assertArrayEquals(new double[] {3, 2, 1}, ImageReaderWriter.NIBABEL_IO.view(file, g).spacing(), "nibabel: pixdim, whatever the unit");

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Voxels reordered to RAS as nibabel's {@code img.as_reoriented(io_orientation(img.affine))} does, and back. */
+/**
+ * Voxels reordered to RAS as nibabel's {@code img.as_reoriented(io_orientation(img.affine))} and SimpleITK's
+ * {@code DICOMOrient(image, "RAS")} do, and back.
+ */
 class ReorientationTest {
 
   /**
@@ -21,7 +24,7 @@ class ReorientationTest {
   void aPermutedFlippedVolumeIsReorderedAsNibabelDoes() {
     double[] affine = {0, -0.7, 0, 10, -0.8, 0, 0, 20, 0, 0, 2.5, 30, 0, 0, 0, 1};
     Geometry g = Geometry.of(new double[] {1, 2, 3}, affine);
-    Reorientation r = Reorientation.toRas(g);
+    Reorientation r = Reorientation.toRasAsNibabel(g);
     assertEquals("PLS", r.toString());
     int nx = 4, ny = 5, nz = 6;
     float[] d = new float[nx * ny * nz];
@@ -52,7 +55,7 @@ class ReorientationTest {
   @Test
   void aVolumeInRasOrderStaysAsItIsWithItsPixdimSpacing() {
     Geometry g = Geometry.of(new double[] {1, 2, 3}, new double[] {0.7, 0, 0, 5, 0, 0.8, 0, 6, 0, 0, 2.5, 7, 0, 0, 0, 1});
-    Reorientation r = Reorientation.toRas(g);
+    Reorientation r = Reorientation.toRasAsNibabel(g);
     assertTrue(r.isIdentity());
     assertArrayEquals(new double[] {3, 2, 1}, r.spacingNnUnetOrder(g, true), "nibabel returns the image itself");
     float[] v = {1, 2, 3, 4, 5, 6};
@@ -68,7 +71,7 @@ class ReorientationTest {
     for (double degrees : new double[] {30, 50}) {
       double t = Math.toRadians(degrees);
       double[] affine = {-Math.cos(t), 0, 0, 0, -Math.sin(t), -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
-      assertEquals("LPS", Reorientation.toRas(Geometry.of(new double[] {1, 1, 1}, affine)).toString(), degrees + "");
+      assertEquals("LPS", Reorientation.toRasAsNibabel(Geometry.of(new double[] {1, 1, 1}, affine)).toString(), degrees + "");
     }
   }
 
@@ -87,8 +90,10 @@ class ReorientationTest {
         double[] affine = new double[16];
         affine[15] = 1;
         for (int j = 0; j < 3; j++) affine[4 * p[j] + j] = (flips >> j & 1) == 1 ? -1.5 : 1.5; // voxel axis j -> p[j]
-        Reorientation r = Reorientation.toRas(Geometry.of(new double[] {1.5, 1.5, 1.5}, affine));
+        Reorientation r = Reorientation.toRasAsNibabel(Geometry.of(new double[] {1.5, 1.5, 1.5}, affine));
         assertEquals(p[0] == 0 && p[1] == 1 && flips == 0, r.isIdentity(), r.toString());
+        assertEquals(r.toString(), Reorientation.toRasAsItk(Geometry.of(new double[] {1.5, 1.5, 1.5}, affine)).toString(),
+            "ITK's rule agrees on axis-aligned affines");
         float[] moved = r.apply(values, shape);
         short[] asLabels = new short[moved.length];
         for (int i = 0; i < moved.length; i++) asLabels[i] = (short) moved[i];
@@ -100,11 +105,41 @@ class ReorientationTest {
     assertEquals(48, seen);
   }
 
+  /**
+   * Axes far from the world's: x mostly to L, y between P (0.65) and I (0.675), z between P (0.645) and S (0.733).
+   * nibabel 5.0 says LIP: y, before z, takes I, its largest component. ITK's rule (worked by hand from
+   * {@code DICOMOrientation::DirectionCosinesToOrientation}, which cannot run here) takes the largest cosines of the
+   * whole matrix first: 0.912 (x to L), then 0.733 (z to S), leaving A for y: LPS.
+   */
+  @Test
+  void farFromTheWorldAxesNibabelGoesAxisByAxisAndItkTakesTheLargestCosineFirst() {
+    double[] m = {-0.912, -0.349, -0.217, 0.402, -0.65, -0.645, 0.084, -0.675, 0.733};
+    double[] affine = new double[16];
+    for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) affine[4 * i + j] = 1.5 * m[3 * i + j];
+    affine[15] = 1;
+    Geometry g = Geometry.of(new double[] {1.5, 1.5, 1.5}, affine);
+    assertEquals("LIP", Reorientation.toRasAsNibabel(g).toString());
+    assertEquals("LPS", Reorientation.toRasAsItk(g).toString());
+  }
+
+  /**
+   * Sheared axes with equal cosines towards R: x = (0.8, 0.6, 0), y = (0.8, -0.6, 0). ITK takes z first (1), then the
+   * last of the two equal 0.8 in (world axis, voxel axis) order, y's: y to R, x to A.
+   */
+  @Test
+  void ofEqualCosinesItkTakesTheLastVoxelAxis() {
+    double[] affine = {0.8, 0.8, 0, 0, 0.6, -0.6, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    assertEquals("ARS", Reorientation.toRasAsItk(Geometry.of(new double[] {1, 1, 1}, affine)).toString());
+  }
+
   @Test
   void aDegenerateAffineHasNoOrientation() {
     double[] affine = {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Reorientation.toRas(Geometry.of(new double[] {1, 1, 1}, affine)));
-    assertTrue(e.getMessage().contains("degenerate"), e.getMessage());
+    for (boolean itk : new boolean[] {false, true}) {
+      Geometry g = Geometry.of(new double[] {1, 1, 1}, affine);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> (itk ? Reorientation.toRasAsItk(g) : Reorientation.toRasAsNibabel(g)).toString());
+      assertTrue(e.getMessage().contains("degenerate"), e.getMessage());
+    }
   }
 }
