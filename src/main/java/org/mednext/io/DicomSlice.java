@@ -2,6 +2,7 @@ package org.mednext.io;
 
 import ij.ImagePlus;
 import ij.Prefs;
+import ij.io.FileInfo;
 import ij.plugin.DICOM;
 import ij.util.DicomTools;
 import java.io.IOException;
@@ -71,6 +72,8 @@ final class DicomSlice {
     if (imp.getWidth() == 0 || imp.getStack() == null) {
       throw new VolumeFormatException(file, "ImageJ could not decode this DICOM file (no image data found)");
     }
+    FileInfo decoded = imp.getOriginalFileInfo();
+    if (decoded != null) ImageJData.requireComplete(file, new FileInfo[] {decoded}, "DICOM");
     if (imp.getStackSize() > 1) {
       throw new VolumeFormatException(file, "multi-frame DICOM (" + imp.getStackSize() + " frames in one file) is not "
           + "supported; convert it to NIfTI first, e.g. with dcm2niix");

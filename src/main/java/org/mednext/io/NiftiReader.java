@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.mednext.volume.Geometry;
@@ -37,6 +38,8 @@ import org.mednext.volume.Volume;
  * that is really there, and a stream that ends early fails cleanly.
  */
 public final class NiftiReader implements VolumeReader {
+
+  private static final Logger LOG = Logger.getLogger("org.mednext.io");
 
   /** Bytes read from the file at a time (a multiple of every voxel size). */
   private static final int CHUNK = 1 << 22;
@@ -110,8 +113,27 @@ public final class NiftiReader implements VolumeReader {
       Object raw = readPlane(in, h, dt, planeVoxels, p, planes, file);
       arrays.add(scaled ? Planes.scale(raw, dt, h.sclSlope, h.sclInter) : raw);
     }
+    warnIfSpacingRepaired(h, file);
     Geometry geometry = Geometry.of(h.spacing(), affine);
     return Planes.volume(Planes.image(dt, arrays, size), geometry);
+  }
+
+  /**
+   * A header without a usable voxel size (pixdim 0 or NaN along a spatial axis it has) is read with 1 mm there (see
+   * {@link NiftiHeader#spacing}); a prediction then rests on a guess, so it is said once per file.
+   */
+  private static void warnIfSpacingRepaired(NiftiHeader h, Path file) {
+    StringBuilder bad = new StringBuilder();
+    double[] pixdim = h.pixdim();
+    for (int d = 0; d < Math.min(3, h.shape().length); d++) {
+      double p = Math.abs(pixdim[d + 1]);
+      if (!(p > 0 && Double.isFinite(p))) bad.append(bad.length() == 0 ? "" : ", ").append("pixdim[").append(d + 1)
+          .append("] = ").append(pixdim[d + 1]);
+    }
+    if (bad.length() > 0) {
+      LOG.warning(file + ": the header gives no voxel size (" + bad + "); 1 mm is assumed there. If that is wrong, "
+          + "set pixdim in the file (e.g. with nibabel) before predicting");
+    }
   }
 
   /** One (x, y) plane, read in chunks so that a lying header costs at most one chunk before the data ends. */

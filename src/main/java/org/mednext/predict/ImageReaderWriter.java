@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.logging.Logger;
 import org.mednext.io.ItkNiftiGeometry;
 import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
+import org.mednext.io.TiffReader;
 import org.mednext.io.VolumeFormatException;
 import org.mednext.volume.Geometry;
+import org.mednext.volume.ImagePlusVolumes;
 import org.mednext.volume.Reorientation;
 
 /**
@@ -91,6 +94,7 @@ public enum ImageReaderWriter {
   public View view(Path file, Geometry geometry) throws IOException {
     NiftiHeader header = NiftiReader.hasNiftiExtension(file) ? NiftiReader.readHeader(file) : null;
     Reorientation r = reorientation(placement(header, geometry));
+    if (this != TIFF_3D_IO && TiffReader.hasTiffExtension(file)) warnIfUncalibrated(file, geometry);
     return new View(r, this == TIFF_3D_IO ? tiffSpacing(file) : spacing(geometry, r, header));
   }
 
@@ -101,6 +105,19 @@ public enum ImageReaderWriter {
   public View view(Geometry geometry) {
     Reorientation r = reorientation(geometry);
     return new View(r, spacing(geometry, r, null));
+  }
+
+  /**
+   * A TIFF without a length unit in its calibration (ImageJ's "pixel" when it has none) is read with its numbers as
+   * millimetres, 1 x 1 x 1 for most: the model then sees the image at a size it may never have been trained on.
+   */
+  private static void warnIfUncalibrated(Path file, Geometry geometry) throws IOException {
+    String unit = TiffReader.calibrationUnit(file);
+    if (ImagePlusVolumes.isLengthUnit(unit)) return;
+    double[] s = geometry.spacing();
+    LOG.warning(String.format(Locale.ROOT, "%s: the TIFF's calibration has no length unit (%s), so its voxel size "
+        + "%s x %s x %s is taken as mm; if that is wrong, set the size in Fiji (Image > Properties) and save the stack "
+        + "again", file, unit == null ? "none" : "\"" + unit + "\"", s[0], s[1], s[2]));
   }
 
   /** What this reader does to the voxel order of an image it places at {@code geometry}. */

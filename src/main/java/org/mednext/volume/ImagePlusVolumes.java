@@ -140,15 +140,29 @@ public final class ImagePlusVolumes {
 
   /** Millimetres per calibration unit; 1 for "mm", "pixel" and unknown units. */
   static double mmPerUnit(String unit) {
+    double f = knownMmPerUnit(unit);
+    return Double.isNaN(f) ? 1 : f;
+  }
+
+  /**
+   * Whether a calibration unit is a length this class converts to mm; not for "pixel" (ImageJ's unit of an image
+   * without calibration), "" and names it does not know, whose numbers are taken as mm.
+   */
+  public static boolean isLengthUnit(String unit) {
+    return !Double.isNaN(knownMmPerUnit(unit));
+  }
+
+  private static double knownMmPerUnit(String unit) {
     String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
     switch (u) {
+      case "mm": case "millimeter": case "millimetre": return 1;
       case "µm": case "um": case "micron": case "microns": case "micrometer": case "micrometre": case "\u03bcm":
         return 1e-3;
       case "nm": case "nanometer": case "nanometre": return 1e-6;
       case "cm": return 10;
       case "m": case "meter": case "metre": return 1000;
       case "inch": case "in": return 25.4;
-      default: return 1;
+      default: return Double.NaN;
     }
   }
 

@@ -99,6 +99,18 @@ class DicomSeriesReaderTest {
     assertTrue(e.getMessage().contains("slice distances vary from 2.500 to 5.000 mm"), e.getMessage());
   }
 
+  /** A slice cut short by a failed copy: ImageJ would fill the missing rows with zeros. */
+  @Test
+  void refusesATruncatedSliceNamingIt() throws IOException {
+    copy("dicom/ct_oblique", tmp);
+    Path slice = tmp.resolve("slice_b.dcm");
+    byte[] whole = Files.readAllBytes(slice);
+    Files.write(slice, java.util.Arrays.copyOf(whole, whole.length - 40));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
+    assertEquals(slice + ": the file is truncated: its DICOM header places image data up to byte " + whole.length
+        + ", but the file has " + (whole.length - 40) + " bytes; copy or export it again", e.getMessage());
+  }
+
   @Test
   void refusesAFolderWithoutDicomFiles() throws IOException {
     Files.writeString(tmp.resolve("notes.txt"), "nothing");

@@ -39,6 +39,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mednext.testutil.LogRecords;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mednext.testutil.SharedData;
@@ -205,6 +206,23 @@ class NiftiReaderTest {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static String sha(Volume<?> v) {
     return TestFiles.sha256OfDoubles((net.imglib2.RandomAccessibleInterval) v.image());
+  }
+
+  /** pixdim 0 or NaN along an axis: read as 1 mm, with one warning that names the file and the field. */
+  @Test
+  void aVoxelSizeOfZeroOrNanIsReadAsOneMillimetreWithAWarning() throws IOException {
+    try (LogRecords log = LogRecords.of("org.mednext.io")) {
+      new NiftiReader().read(write("fine.nii", fixtureBytes("dt_int16.nii")));
+      assertEquals(List.of(), log.messages(), "a header with its voxel size says nothing");
+      byte[] b = fixtureBytes("dt_int16.nii");
+      ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putFloat(84, 0f).putFloat(88, Float.NaN); // pixdim[2], [3]
+      Path p = write("no_size.nii", b);
+      Volume<?> v = new NiftiReader().read(p);
+      assertEquals(1.0, v.geometry().spacing(1));
+      assertEquals(1.0, v.geometry().spacing(2));
+      assertEquals(List.of(p + ": the header gives no voxel size (pixdim[2] = 0.0, pixdim[3] = NaN); 1 mm is assumed "
+          + "there. If that is wrong, set pixdim in the file (e.g. with nibabel) before predicting"), log.messages());
+    }
   }
 
   // -- broken files --

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -52,6 +53,46 @@ class TiffReaderTest {
     VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new TiffReader().read(p));
     assertEquals(p + ": ImageJ could not read this file as a TIFF (corrupt, or a TIFF variant ImageJ does not "
         + "support; try opening it with Bio-Formats and saving it as NIfTI)", e.getMessage());
+  }
+
+  /** A multi-page file cut within its last page: ImageJ alone would return what it could read. */
+  @Test
+  void refusesATruncatedMultiPageTiff() throws IOException {
+    byte[] whole = Files.readAllBytes(TestFiles.resource("tiff/pages_u16.tif"));
+    long end = 0;
+    for (ij.io.FileInfo fi : new ij.io.TiffDecoder(TestFiles.resource("tiff").toString() + "/", "pages_u16.tif")
+        .getTiffInfo()) {
+      end = Math.max(end, ImageJData.dataEnd(fi));
+    }
+    assertTrue(end > 100 && end <= whole.length, end + " of " + whole.length);
+    Path cut = tmp.resolve("cut.tif");
+    Files.write(cut, java.util.Arrays.copyOf(whole, (int) end - 1)); // one byte of pixel data missing
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new TiffReader().read(cut));
+    assertEquals(cut + ": the file is truncated: its TIFF header places image data up to byte " + end
+        + ", but the file has " + (end - 1) + " bytes; copy or export it again", e.getMessage());
+  }
+
+  /** An ImageJ stack (one directory for all slices) cut short: slices were missing, not an error, before. */
+  @Test
+  void refusesATruncatedImageJStack() throws IOException {
+    ij.ImageStack stack = new ij.ImageStack(7, 5);
+    for (int z = 0; z < 6; z++) {
+      short[] px = new short[35];
+      for (int i = 0; i < px.length; i++) px[i] = (short) (z * 100 + i);
+      stack.addSlice(new ij.process.ShortProcessor(7, 5, px, null));
+    }
+    Path file = tmp.resolve("stack.tif");
+    new ij.io.FileSaver(new ij.ImagePlus("stack", stack)).saveAsTiffStack(file.toString());
+    assertEquals(6L, new TiffReader().read(file).image().dimension(2), "the whole file reads");
+    ij.io.FileInfo[] info = new ij.io.TiffDecoder(tmp + "/", "stack.tif").getTiffInfo();
+    assertEquals(1, info.length);
+    assertEquals(6, info[0].nImages);
+    long end = ImageJData.dataEnd(info[0]);
+    // ImageJ writes the other slices' directories after the pixels: cut into the pixels, two slices short
+    Path cut = tmp.resolve("cut.tif");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) end - 2 * 35 * 2));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new TiffReader().read(cut));
+    assertTrue(e.getMessage().startsWith(cut + ": the file is truncated"), e.getMessage());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

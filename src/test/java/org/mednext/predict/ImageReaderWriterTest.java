@@ -21,6 +21,7 @@ import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.VolumeFormatException;
 import org.mednext.io.VolumeFormats;
+import org.mednext.testutil.LogRecords;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
@@ -106,6 +107,34 @@ class ImageReaderWriterTest {
     assertEquals(ours, ImageReaderWriter.NIBABEL_IO.placement(header, ours));
     assertEquals("LPS", ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT.view(file, ours).reorientation().toString());
     assertEquals("RAS", ImageReaderWriter.NIBABEL_IO_WITH_REORIENT.view(file, ours).reorientation().toString());
+  }
+
+  /**
+   * A TIFF without a length unit is read with its numbers as mm: said once, naming the file, by the readers that take
+   * the calibration; not for a calibrated one, nor for Tiff3DIO, which never looks at it.
+   */
+  @Test
+  void aTiffWithoutALengthUnitIsReadAsMillimetresWithAWarning() throws IOException {
+    ij.ImageStack stack = new ij.ImageStack(4, 3);
+    for (int z = 0; z < 2; z++) stack.addSlice(new ij.process.ByteProcessor(4, 3));
+    ij.ImagePlus imp = new ij.ImagePlus("s", stack);
+    Path plain = tmp.resolve("plain.tif");
+    new ij.io.FileSaver(imp).saveAsTiffStack(plain.toString());
+    imp.getCalibration().setUnit("micron");
+    imp.getCalibration().pixelWidth = 0.5;
+    Path calibrated = tmp.resolve("calibrated.tif");
+    new ij.io.FileSaver(imp).saveAsTiffStack(calibrated.toString());
+    try (LogRecords log = LogRecords.of("org.mednext.predict")) {
+      ImageReaderWriter.SIMPLE_ITK_IO.view(plain, VolumeFormats.read(plain).geometry());
+      assertEquals(List.of(plain + ": the TIFF's calibration has no length unit (none), so its voxel size 1.0 x 1.0 x "
+          + "1.0 is taken as mm; if that is wrong, set the size in Fiji (Image > Properties) and save the stack again"),
+          log.messages());
+      log.clear();
+      ImageReaderWriter.NIBABEL_IO.view(calibrated, VolumeFormats.read(calibrated).geometry());
+      ImageReaderWriter.TIFF_3D_IO.view(plain, VolumeFormats.read(plain).geometry());
+      assertTrue(log.messages().stream().noneMatch(m -> m.contains("calibration has no length unit")),
+          log.messages().toString());
+    }
   }
 
   /**
