@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -113,9 +114,23 @@ public final class NiftiReader implements VolumeReader {
       Object raw = readPlane(in, h, dt, planeVoxels, p, planes, file);
       arrays.add(scaled ? Planes.scale(raw, dt, h.sclSlope, h.sclInter) : raw);
     }
+    if (in instanceof GZIPInputStream) requireIntactGzip(in, file);
     warnIfSpacingRepaired(h, file);
     Geometry geometry = Geometry.of(h.spacing(), affine);
     return Planes.volume(Planes.image(dt, arrays, size), geometry);
+  }
+
+  /**
+   * Reads a gzip stream to its end, where GZIPInputStream checks the data's CRC-32 and length: a bit flipped in the
+   * voxels can still decompress, and only the checksum tells (nibabel stops after the voxels and never looks).
+   */
+  private static void requireIntactGzip(InputStream in, Path file) throws IOException {
+    try {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (ZipException | EOFException e) {
+      throw new VolumeFormatException(file, "the gzip data are damaged (" + e.getMessage() + "): the voxels may be "
+          + "wrong; copy the file again from its source", e);
+    }
   }
 
   /**

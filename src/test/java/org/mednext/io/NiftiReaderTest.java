@@ -356,6 +356,21 @@ class NiftiReaderTest {
     assertMessageContains(p, "corrupt gzip data");
   }
 
+  /** A damaged checksum or length in the gzip trailer: the data decompress, only the trailer tells. */
+  @Test
+  void rejectsGzipWhoseChecksumDoesNotMatch() throws IOException {
+    byte[] gz = gzip(fixtureBytes("dt_int16.nii"));
+    new NiftiReader().read(write("intact.nii.gz", gz));
+    for (int at : new int[] {gz.length - 8, gz.length - 1}) { // CRC-32, then ISIZE
+      byte[] bad = gz.clone();
+      bad[at] ^= 0x10;
+      Path p = write("bad" + at + ".nii.gz", bad);
+      VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new NiftiReader().read(p));
+      assertTrue(e.getMessage().startsWith(p + ": the gzip data are damaged (") && e.getMessage().endsWith(
+          "): the voxels may be wrong; copy the file again from its source"), e.getMessage());
+    }
+  }
+
   @Test
   void rejectsAnalyzeWithoutMagic() throws IOException {
     byte[] b = fixtureBytes("dt_int16.nii");
