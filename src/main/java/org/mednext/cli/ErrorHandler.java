@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Locale;
 import org.mednext.engine.EngineUnavailableException;
 import org.mednext.net.UnsupportedNetworkException;
+import org.mednext.predict.OutputException;
+import org.mednext.predict.PredictionOutOfMemoryError;
 import org.mednext.task.CancelledException;
 import org.mednext.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -17,7 +20,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Maps exceptions to exit codes and one readable line on stderr: bad input (files, arguments, unsupported
- * networks, missing engine) is exit 2, anything else exit 1. {@code --verbose} adds the stack trace.
+ * networks, missing engine) is exit 2, anything else exit 1 (an output that cannot be written and memory running out
+ * reported as plain errors, the rest as internal ones). {@code --verbose} adds the stack trace.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
@@ -35,7 +39,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
       return 130;
     }
     // a diverged training exits 1 like an internal error, but it is no fault of ours: reported as a plain error
-    boolean ours = code == INTERNAL && !(ex instanceof TrainingDivergedException);
+    // nor is an output that cannot be written
+    boolean ours = code == INTERNAL && !(ex instanceof TrainingDivergedException) && !(ex instanceof OutputException);
     String message = message(ex);
     err.println(ours ? "mednext: internal error: " + message + (verbose ? "" : " (run with --verbose for details)")
         : "mednext: error: " + message);
@@ -54,6 +59,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
   }
 
   static boolean isBadInput(Throwable ex) {
+    if (ex instanceof OutputException) return false; // the output's fault, not the input's
     return ex instanceof IOException || ex instanceof IllegalArgumentException
         || ex instanceof UnsupportedNetworkException || ex instanceof EngineUnavailableException;
   }
@@ -63,7 +69,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (ex instanceof AccessDeniedException e) return e.getFile() + ": permission denied";
     if (ex instanceof FileNotFoundException && ex.getMessage() != null) return ex.getMessage();
     if (ex instanceof OutOfMemoryError) {
-      return "out of memory; give Java more with MEDNEXT_JAVA_OPTS=-Xmx..g, or use a smaller --threads / patch";
+      // the JVM's own message ("Java heap space") says nothing the user can act on; ours says how large the image was
+      return "out of memory" + (ex instanceof PredictionOutOfMemoryError ? " " + ex.getMessage() : "")
+          + String.format(Locale.ROOT, "; give Java more than its %.1f GB with MEDNEXT_JAVA_OPTS=-Xmx..g",
+              Runtime.getRuntime().maxMemory() / 1e9);
     }
     String m = ex.getMessage();
     return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;

@@ -4,10 +4,12 @@ import java.io.PrintWriter;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code mednext} command line. Exit codes: 0 success, 2 bad input (one line on stderr saying which file,
- * what is wrong and what to do), 1 internal error. Only {@link #main} calls {@code System.exit}.
+ * what is wrong and what to do), 1 anything else (an output that cannot be written, out of memory, an internal error).
+ * Only {@link #main} calls {@code System.exit}.
  */
 @Command(name = "mednext", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "MedNeXt-v2 segmentation, fine-tuning and model tools (the command line of MedNeXt for Fiji).",
@@ -52,10 +54,16 @@ public final class Main {
     // nnU-Net's single-dash long options (-chk, -device, -step_size) beside -d, -c, -p: no "-dxyz" read as "-d xyz",
     // so a mistyped option is reported as unknown rather than taken as a value
     cl.setPosixClusteredShortOptionsAllowed(false);
+    // "-f 0 --disable-tta" (a typo) is an unknown option, not a fold named "--disable-tta"; set on the subcommands too
+    cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) { // picocli hands only Exceptions to the handler
-      err.println("mednext: error: " + ErrorHandler.message(e));
+      ParseResult parsed = cl.getParseResult();
+      boolean training = parsed != null && parsed.subcommand() != null
+          && parsed.subcommand().commandSpec().name().equals("train");
+      err.println("mednext: error: " + ErrorHandler.message(e) + (training ? ", or train with a smaller --patch or "
+          + "--batch" : ""));
       err.flush();
       return ErrorHandler.INTERNAL;
     }

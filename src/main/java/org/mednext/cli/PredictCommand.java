@@ -15,6 +15,8 @@ import org.mednext.model.ModelFolder;
 import org.mednext.model.ResultsFolder;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.CaseWriter;
+import org.mednext.predict.OutputException;
+import org.mednext.predict.PredictionOutOfMemoryError;
 import org.mednext.predict.Prediction;
 import org.mednext.predict.Predictor;
 import org.mednext.predict.PredictorOptions;
@@ -126,7 +128,8 @@ final class PredictCommand implements Callable<Integer> {
     }
     Path modelFolder = modelFolder();
     if (Files.exists(output) && !Files.isDirectory(output)) {
-      throw new IllegalArgumentException(output + " is a file; -o takes the folder to write the segmentations into");
+      throw new OutputException(output, "is a file; -o takes the folder to write the segmentations into: give a "
+          + "folder's path");
     }
     ConsoleProgress progress = noProgressBar ? new ConsoleProgress(err, false, "")
         : ConsoleProgress.forTerminal(err, "");
@@ -135,11 +138,11 @@ final class PredictCommand implements Callable<Integer> {
     try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 20);
         Predictor predictor = Predictor.open(modelFolder, options)) {
       List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
-          predictor.channels());
+          predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);
       List<CaseInput> cases = new ArrayList<>();
       for (int i = partId; i < all.size(); i += numParts) cases.add(all.get(i)); // nnU-Net's cases[part_id::num_parts]
-      Files.createDirectories(output);
+      createOutputFolder();
       if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
       out.printf(Locale.ROOT, "%d case(s)%s -> %s%n", cases.size(),
@@ -158,9 +161,15 @@ final class PredictCommand implements Callable<Integer> {
         }
         try {
           ConsoleProgress caseProgress = progress.withPrefix(label);
-          CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter());
-          Prediction p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
-              caseProgress);
+          CaseWriter.requireWritable(output, c.id(), saveProbabilities);
+          CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
+              predictor.model().datasetJson().channelNames());
+          Prediction p;
+          try {
+            p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), caseProgress);
+          } catch (IllegalArgumentException e) { // about the image (too thin, NaN voxels): say which files
+            throw new IllegalArgumentException(files(c) + ": " + e.getMessage(), e);
+          }
           if (!engineShown) {
             caseProgress.endLine();
             out.printf(Locale.ROOT, "engine: %s%n", Engines.describe(predictor.device()));
@@ -168,8 +177,16 @@ final class PredictCommand implements Callable<Integer> {
           }
           caseProgress.start("writing", 0);
           long w0 = System.nanoTime();
-          List<Path> written = CaseWriter.write(loaded.onFileGrid(p), loaded.geometry(), c.channels().get(0), output,
-              c.id(), engine.threads, caseProgress);
+          List<Path> written;
+          try {
+            written = CaseWriter.write(loaded.onFileGrid(p), loaded.geometry(), c.channels().get(0), output, c.id(),
+                engine.threads, caseProgress);
+          } catch (OutputException e) {
+            throw e;
+          } catch (IOException e) { // no room, no permission: the output's fault, not the input's
+            throw new OutputException(output, "case " + c.id() + " cannot be written (" + ErrorHandler.message(e)
+                + "): make room or allow writing there, or choose another output folder", e);
+          }
           double write = (System.nanoTime() - w0) / 1e9;
           caseProgress.endLine();
           out.printf(Locale.ROOT,
@@ -182,9 +199,12 @@ final class PredictCommand implements Callable<Integer> {
           // a case too large for the memory given fails alone; its arrays are garbage now, and the next may fit
           predictor.rethrowFailure(e); // no engine or device: no case can run, and that is the news
           failed++;
-          boolean ours = !ErrorHandler.isBadInput(e) && !(e instanceof OutOfMemoryError);
+          boolean ours = !ErrorHandler.isBadInput(e) && !(e instanceof OutOfMemoryError)
+              && !(e instanceof OutputException);
           internal |= !ErrorHandler.isBadInput(e);
-          err.println("mednext: " + (ours ? "internal error: " : "error: ") + label + ErrorHandler.message(e));
+          err.println("mednext: " + (ours ? "internal error: " : "error: ") + label + ErrorHandler.message(e)
+              + (e instanceof PredictionOutOfMemoryError m && m.stage().equals("exporting") && saveProbabilities
+                  ? ", or leave out --save_probabilities" : ""));
           if (engine.verbose) e.printStackTrace(err);
         }
         out.flush();
@@ -195,6 +215,29 @@ final class PredictCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** The output folder, made where missing; a failure names it and what to do. */
+  private void createOutputFolder() throws OutputException {
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      for (Path p = output.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+        if (Files.exists(p) && !Files.isDirectory(p)) {
+          throw new OutputException(output, "cannot be created: " + p + " is a file, not a folder; give -o a path "
+              + "that is not below a file", e);
+        }
+      }
+      throw new OutputException(output, "cannot be created (" + ErrorHandler.message(e) + "): give -o a folder "
+          + "that can be written", e);
+    }
+  }
+
+  /** The case's files: the first with its path, the other channels by name. */
+  private static String files(CaseInput c) {
+    List<String> names = new ArrayList<>(List.of(c.channels().get(0).toString()));
+    for (Path p : c.channels().subList(1, c.channels().size())) names.add(p.getFileName().toString());
+    return String.join(", ", names);
   }
 
   /** {@code -m}, or the folder that {@code -d -c [-tr] [-p]} name under {@code $nnUNet_results}. */

@@ -192,7 +192,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
       Progress p = ImageJProgress.both(task, progress);
       return withPredictor(modelFolder, options, p, predictor -> {
         List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
-            predictor.channels());
+            predictor.channels(), w -> log.warn("MedNeXt-v2: " + w));
         CaseWriter.requireInputsKept(cases, outputFolder);
         Files.createDirectories(outputFolder);
         List<Path> written = new ArrayList<>();
@@ -208,7 +208,8 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
           }
           try {
             p.message(label + "reading");
-            CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter());
+            CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
+                predictor.model().datasetJson().channelNames());
             Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
                 prefixed(p, label));
             written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), c.channels().get(0),

@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.mednext.engine.EngineUnavailableException;
 import org.mednext.net.UnsupportedNetworkException;
+import org.mednext.predict.PredictionOutOfMemoryError;
 
 /** One readable sentence for an exception, for a dialog or a stderr line (never a stack trace alone). */
 final class Errors {
@@ -34,7 +35,8 @@ final class Errors {
     if (e instanceof AccessDeniedException a) return a.getFile() + ": permission denied";
     if (e instanceof FileNotFoundException && e.getMessage() != null) return e.getMessage();
     if (e instanceof OutOfMemoryError) {
-      return "out of memory: give Fiji more (Edit > Options > Memory & Threads) or segment a smaller image";
+      return "out of memory" + (e instanceof PredictionOutOfMemoryError ? " " + e.getMessage() : "")
+          + ": give Fiji more (Edit > Options > Memory & Threads) or segment a smaller image";
     }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,31 +55,13 @@ public final class CaseFiles {
 
   /** As {@link #discover(Path, String)}, also checking that every case has {@code channels} channels. */
   public static List<Case> discover(Path folder, String fileEnding, int channels) throws IOException {
-    Checks.argument(fileEnding != null && !fileEnding.isEmpty(), "file ending must not be empty");
-    if (!Files.isDirectory(folder)) throw new NoSuchFileException(folder.toString(), null, "not a folder");
-    Pattern pattern = Pattern.compile("(.+)_(\\d{4})" + Pattern.quote(fileEnding));
-    Map<String, TreeMap<Integer, Path>> cases = new TreeMap<>();
-    List<Path> files;
-    try (Stream<Path> s = Files.list(folder)) {
-      files = s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
-    }
-    for (Path f : files) {
-      String name = f.getFileName().toString();
-      if (name.startsWith(".") || !name.endsWith(fileEnding)) continue;
-      Matcher m = pattern.matcher(name);
-      if (!m.matches()) {
-        throw new VolumeFormatException(folder, String.format(Locale.ROOT, "'%s' ends in %s but is not named "
-            + "CASE_XXXX%s with a 4-digit channel index (e.g. case01_0000%s); rename it or move it out", name,
-            fileEnding, fileEnding, fileEnding));
-      }
-      cases.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), f);
-    }
-    if (cases.isEmpty()) {
+    Listing listing = list(folder, fileEnding);
+    if (listing.cases().isEmpty()) {
       throw new VolumeFormatException(folder, "no input files CASE_XXXX" + fileEnding + " in this folder");
     }
     List<Case> out = new ArrayList<>();
-    for (Map.Entry<String, TreeMap<Integer, Path>> e : cases.entrySet()) {
-      TreeMap<Integer, Path> byIndex = e.getValue();
+    for (Map.Entry<String, SortedMap<Integer, Path>> e : listing.cases().entrySet()) {
+      SortedMap<Integer, Path> byIndex = e.getValue();
       for (int c = 0; c <= byIndex.lastKey(); c++) {
         if (!byIndex.containsKey(c)) {
           throw new VolumeFormatException(folder, String.format(Locale.ROOT, "case '%s' has channels %s but not "
@@ -101,7 +84,48 @@ public final class CaseFiles {
     return out;
   }
 
-  private static String channelList(TreeMap<Integer, Path> byIndex) {
+  /**
+   * A folder's files in nnU-Net's layout, before any check of the channels.
+   *
+   * @param cases the files {@code CASE_XXXX<ending>} by case (sorted) and channel index
+   * @param others the other regular files, hidden ones left out, sorted
+   */
+  public record Listing(Map<String, SortedMap<Integer, Path>> cases, List<Path> others) {}
+
+  /**
+   * Lists {@code folder} by nnU-Net's layout for {@code fileEnding}.
+   *
+   * @throws VolumeFormatException if a file has the ending but not the 4-digit channel index
+   */
+  public static Listing list(Path folder, String fileEnding) throws IOException {
+    Checks.argument(fileEnding != null && !fileEnding.isEmpty(), "file ending must not be empty");
+    if (!Files.isDirectory(folder)) throw new NoSuchFileException(folder.toString(), null, "not a folder");
+    Pattern pattern = Pattern.compile("(.+)_(\\d{4})" + Pattern.quote(fileEnding));
+    Map<String, SortedMap<Integer, Path>> cases = new TreeMap<>();
+    List<Path> others = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(folder)) {
+      files = s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+    }
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      if (name.startsWith(".")) continue;
+      if (!name.endsWith(fileEnding)) {
+        others.add(f);
+        continue;
+      }
+      Matcher m = pattern.matcher(name);
+      if (!m.matches()) {
+        throw new VolumeFormatException(folder, String.format(Locale.ROOT, "'%s' ends in %s but is not named "
+            + "CASE_XXXX%s with a 4-digit channel index (e.g. case01_0000%s); rename it or move it out", name,
+            fileEnding, fileEnding, fileEnding));
+      }
+      cases.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), f);
+    }
+    return new Listing(cases, others);
+  }
+
+  private static String channelList(SortedMap<Integer, Path> byIndex) {
     return byIndex.keySet().stream().map(i -> String.format(Locale.ROOT, "_%04d", i))
         .collect(Collectors.joining(", "));
   }

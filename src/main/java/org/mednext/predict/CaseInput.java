@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mednext.io.CaseFiles;
@@ -30,13 +33,21 @@ import org.mednext.volume.VolumeArrays;
  *
  * @param id output name without extension
  * @param channels one input per channel, in channel order
+ * @param problem why the case cannot be predicted (its channel files do not match the model's channels), or null;
+ *     {@link #load} throws it, so that such a case fails alone
  */
-public record CaseInput(String id, List<Path> channels) {
+public record CaseInput(String id, List<Path> channels, String problem) {
 
   private static final Pattern CHANNEL_SUFFIX = Pattern.compile("(.+)_(\\d{4})$");
+  private static final Logger LOG = Logger.getLogger("org.mednext.predict");
 
   public CaseInput {
     channels = List.copyOf(channels);
+  }
+
+  /** A case that can be loaded. */
+  public CaseInput(String id, List<Path> channels) {
+    this(id, channels, null);
   }
 
   /**
@@ -50,41 +61,112 @@ public record CaseInput(String id, List<Path> channels) {
    *       Analyze/NIfTI pair counts once, by its .hdr).
    * </ul>
    * The nnU-Net layout is recognised by the model's file ending, or, where no file has it (a model trained on .mha
-   * files, say), by .nii.gz or .nii.
+   * files, say), by .nii.gz or .nii. As in nnU-Net, only files with that ending are read there; the image files
+   * left out are named in a warning, logged.
    *
    * @throws VolumeFormatException when two inputs would be written under the same case name
    */
   public static List<CaseInput> discover(Path input, String fileEnding, int modelChannels) throws IOException {
+    return discover(input, fileEnding, modelChannels, LOG::warning);
+  }
+
+  /**
+   * As {@link #discover(Path, String, int)}, giving its warnings (image files an nnU-Net folder leaves out) to
+   * {@code warnings}. A case of an nnU-Net folder whose channel files do not match the model's channels is returned
+   * with its {@link #problem}: it fails alone, the others still run.
+   */
+  public static List<CaseInput> discover(Path input, String fileEnding, int modelChannels, Consumer<String> warnings)
+      throws IOException {
     if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "no such file or folder");
     if (Files.isRegularFile(input) || DicomSeriesReader.isDicomFolder(input)) {
       return List.of(single(input, modelChannels));
     }
     String layoutEnding = nnUnetLayoutEnding(input, fileEnding, modelChannels);
-    if (layoutEnding != null) {
-      List<CaseInput> out = new ArrayList<>();
-      for (CaseFiles.Case c : CaseFiles.discover(input, layoutEnding, modelChannels)) out.add(new CaseInput(c.id(), c.channels()));
-      return out;
-    }
+    if (layoutEnding != null) return layoutCases(input, layoutEnding, fileEnding, modelChannels, warnings);
     if (modelChannels != 1) {
       throw new VolumeFormatException(input, "the model takes " + modelChannels + " channels: name the files "
           + "CASE_0000.nii.gz, CASE_0001.nii.gz, ... as nnU-Net does");
     }
     List<CaseInput> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(input)) {
-      List<Path> entries = new ArrayList<>();
-      ds.forEach(entries::add);
-      entries.sort(null);
-      for (Path p : entries) {
-        if (p.getFileName().toString().startsWith(".") || isImageOfPair(p)) continue;
-        boolean volume = Files.isRegularFile(p) && (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p));
-        if (volume || (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p))) out.add(new CaseInput(stem(p), List.of(p)));
-      }
+    for (Path p : sortedEntries(input)) {
+      if (p.getFileName().toString().startsWith(".") || isImageOfPair(p)) continue;
+      boolean volume = Files.isRegularFile(p) && (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p));
+      if (volume || (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p))) out.add(new CaseInput(stem(p), List.of(p)));
     }
     if (out.isEmpty()) {
       throw new VolumeFormatException(input, "no NIfTI/TIFF files or DICOM series found in this folder");
     }
     requireDistinctNames(input, out);
     return out;
+  }
+
+  /**
+   * The cases of a folder in nnU-Net's layout ({@link CaseFiles#list}), each with its problem where its channel files
+   * do not match the model's, where {@link CaseFiles#discover} refuses the whole folder.
+   */
+  private static List<CaseInput> layoutCases(Path folder, String ending, String fileEnding, int modelChannels,
+      Consumer<String> warnings) throws IOException {
+    CaseFiles.Listing listing = CaseFiles.list(folder, ending);
+    List<String> ignored = new ArrayList<>();
+    for (Path f : listing.others()) if (looksLikeImage(f.getFileName().toString())) ignored.add(f.getFileName().toString());
+    if (!ignored.isEmpty()) {
+      // nnU-Net reads only the file ending's files, so a case saved as .nii among .nii.gz ones would vanish unnoticed
+      String why = ending.equals(fileEnding) ? "the file_ending of the model's dataset.json"
+          : "the ending of this folder's CASE_0000 files; the model's dataset.json has file_ending " + fileEnding;
+      warnings.accept(String.format(Locale.ROOT, "%s: ignored %d file(s) not ending in %s (%s), as nnUNetv2_predict "
+          + "ignores them: %s; give them that ending to predict them", folder, ignored.size(), ending, why,
+          names(ignored)));
+    }
+    List<CaseInput> out = new ArrayList<>();
+    for (Map.Entry<String, SortedMap<Integer, Path>> e : listing.cases().entrySet()) {
+      out.add(new CaseInput(e.getKey(), new ArrayList<>(e.getValue().values()),
+          channelProblem(e.getKey(), e.getValue(), ending, modelChannels)));
+    }
+    return out;
+  }
+
+  /** What is wrong with a case's channel files against the model's channels _0000 .. _N-1; null if nothing. */
+  private static String channelProblem(String id, SortedMap<Integer, Path> byIndex, String ending, int modelChannels) {
+    List<String> missing = new ArrayList<>();
+    for (int c = 0; c < modelChannels; c++) {
+      if (!byIndex.containsKey(c)) missing.add(String.format(Locale.ROOT, "%s_%04d%s", id, c, ending));
+    }
+    List<String> extra = byIndex.tailMap(modelChannels).values().stream().map(p -> p.getFileName().toString())
+        .toList();
+    if (missing.isEmpty() && extra.isEmpty()) return null;
+    List<String> present = byIndex.values().stream().map(p -> p.getFileName().toString()).toList();
+    String range = modelChannels == 1 ? "_0000" : String.format(Locale.ROOT, "_0000 to _%04d", modelChannels - 1);
+    List<String> wrong = new ArrayList<>();
+    if (!missing.isEmpty()) wrong.add(String.join(", ", missing) + " missing");
+    if (!extra.isEmpty()) wrong.add(String.join(", ", extra) + " extra");
+    return String.format(Locale.ROOT, "case %s has %s, but the model takes %d channel(s) (%s, dataset.json "
+        + "channel_names): %s; %s", id, String.join(", ", present), modelChannels, range, String.join(", ", wrong),
+        missing.isEmpty() ? "move the extra file(s) out of the folder"
+            : extra.isEmpty() ? "add the missing file(s), or move the case's files out of the folder"
+            : "give the case exactly one file per channel");
+  }
+
+  /** An image by its name: a NIfTI/TIFF extension, or nnU-Net's CASE_XXXX before any other (not Tiff3DIO's .json). */
+  private static boolean looksLikeImage(String name) {
+    Path p = Path.of(name);
+    if (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p)) return true;
+    return name.matches(".+_\\d{4}\\.[A-Za-z0-9.]+") && !name.toLowerCase(Locale.ROOT).endsWith(".json");
+  }
+
+  /** Up to five names, then how many more. */
+  private static String names(List<String> names) {
+    int shown = Math.min(names.size(), 5);
+    return String.join(", ", names.subList(0, shown))
+        + (names.size() > shown ? String.format(Locale.ROOT, " and %d more", names.size() - shown) : "");
+  }
+
+  private static List<Path> sortedEntries(Path folder) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
+      ds.forEach(entries::add);
+    }
+    entries.sort(null);
+    return entries;
   }
 
   /** Two inputs whose names differ only by extension (x.nii.gz and x.tif) would overwrite each other's output. */
@@ -200,7 +282,20 @@ public record CaseInput(String id, List<Path> channels) {
    * differing origins or directions are accepted).
    */
   public Loaded load(ImageReaderWriter reader) throws IOException {
+    return load(reader, null);
+  }
+
+  /**
+   * As {@link #load(ImageReaderWriter)}, checking that the files hold the model's channels.
+   *
+   * @param modelChannels dataset.json's {@code channel_names}; null: no check
+   * @throws VolumeFormatException for a case with a {@link #problem}, or another number of channels than the model's,
+   *     naming the file(s)
+   */
+  public Loaded load(ImageReaderWriter reader, List<String> modelChannels) throws IOException {
+    if (problem != null) throw new VolumeFormatException(channels.get(0).toAbsolutePath().getParent(), problem);
     List<float[]> data = new ArrayList<>();
+    List<Integer> perFile = new ArrayList<>();
     Volume<?> first = null;
     Reorientation firstOrientation = null;
     int[] firstShape = null;
@@ -222,9 +317,32 @@ public record CaseInput(String id, List<Path> channels) {
             + ") differ from channel 0's (" + channels.get(0).getFileName() + ") " + Arrays.toString(firstShape)
             + " and " + Arrays.toString(firstSpacing) + ": the channels of a case must share their grid");
       }
-      for (float[] c : VolumeArrays.channels(v)) data.add(r.apply(c, VolumeArrays.shapeZyx(v)));
+      float[][] fileChannels = VolumeArrays.channels(v);
+      perFile.add(fileChannels.length);
+      for (float[] c : fileChannels) data.add(r.apply(c, VolumeArrays.shapeZyx(v)));
     }
+    if (modelChannels != null && data.size() != modelChannels.size()) throw channelCount(perFile, modelChannels);
     return new Loaded(data.toArray(new float[0][]), firstShape, firstSpacing, first.geometry(), firstOrientation);
+  }
+
+  /** The files hold {@code perFile} channels each, in all not the model's number. */
+  private VolumeFormatException channelCount(List<Integer> perFile, List<String> modelChannels) {
+    int n = modelChannels.size();
+    String model = String.format(Locale.ROOT, "the model takes %d (dataset.json channel_names: %s)", n,
+        String.join(", ", modelChannels));
+    if (channels.size() == 1) {
+      int k = perFile.get(0);
+      return new VolumeFormatException(channels.get(0), String.format(Locale.ROOT, "the image has %d channel(s) (%s), "
+          + "but %s: %s", k, k == 1 ? "a 3-D file" : "a 4-D file with " + k + " volumes", model, n == 1
+          ? "give a 3-D file, or a 4-D file with one volume"
+          : "give one file per channel, named CASE_0000 to CASE_" + String.format(Locale.ROOT, "%04d", n - 1)
+              + " as nnU-Net does, or a 4-D file with " + n + " volumes"));
+    }
+    List<String> counts = new ArrayList<>();
+    for (int i = 0; i < channels.size(); i++) counts.add(channels.get(i).getFileName() + " " + perFile.get(i));
+    return new VolumeFormatException(channels.get(0).toAbsolutePath().getParent(), String.format(Locale.ROOT,
+        "case %s's files hold %d channels (%s), but %s: give one 3-D file per channel", id,
+        perFile.stream().mapToInt(Integer::intValue).sum(), String.join(", ", counts), model));
   }
 
   /** Equal to 0.1 %, as file headers round differently. */

@@ -144,6 +144,24 @@ public final class CaseWriter {
     }
   }
 
+  /**
+   * Refuses, before case {@code id} is predicted, a folder where one of its output files must go (the rename that
+   * puts a file in place would fail only after the prediction).
+   *
+   * @throws OutputException naming the folder in the way and what to do
+   */
+  public static void requireWritable(Path outputDir, String id, boolean probabilities) throws OutputException {
+    List<Path> files = probabilities
+        ? List.of(labelFile(outputDir, id), probabilityFile(outputDir, id), propertiesFile(outputDir, id))
+        : List.of(labelFile(outputDir, id));
+    for (Path f : files) {
+      if (Files.isDirectory(f)) {
+        throw new OutputException(f, "a folder is where the output file of case " + id + " must be written: move or "
+            + "rename the folder, or choose another output folder");
+      }
+    }
+  }
+
   /** The real path where the file exists (links resolved), else the normalised absolute path. */
   private static Path canonical(Path p) throws IOException {
     return Files.exists(p) ? p.toRealPath() : p.toAbsolutePath().normalize();

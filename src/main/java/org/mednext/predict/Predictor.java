@@ -122,7 +122,13 @@ public final class Predictor implements AutoCloseable {
     MedNeXtConfig network = weights.get(0).config();
     Configuration configuration = model.configuration(configurationName);
     check(model.datasetJson(), configuration, network, folder);
-    Preprocessor pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
+    Preprocessor pre;
+    try {
+      pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
+    } catch (IllegalArgumentException e) { // an unknown normalization scheme, say: the file to look into
+      throw new ModelFormatException(folder.resolve(ModelFolder.PLANS_JSON) + ": configuration " + configurationName
+          + ": " + e.getMessage(), e);
+    }
     Exporter exporter = new Exporter(model.datasetJson().labels(),
         ResamplingSettings.of(configuration.resamplingProbabilities()), options.threads());
     int[] patch = configuration.patchSizeArray();
@@ -281,23 +287,51 @@ public final class Predictor implements AutoCloseable {
     long t0 = System.nanoTime();
     for (int c = 0; c < channels.length; c++) checkFinite(channels[c], shape, c);
     progress.start("preprocessing", 0);
-    PreprocessedCase c = preprocessor.run(channels, shape, spacing);
+    PreprocessedCase c;
+    try {
+      c = preprocessor.run(channels, shape, spacing);
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(e, "preprocessing", shape, spacing, preprocessor.resampledShapeBound(shape, spacing), "up to ");
+    }
     progress.checkCancelled();
     long t1 = System.nanoTime();
     Networks nets = networks();
     // libtorch takes its OpenMP thread count per thread (the build set it on its own): set it on this one
     Engines.setThreads(options.threads());
-    short[][] logits = nets.slidingWindow().predict(c.data(), c.shape(), progress);
+    short[][] logits;
+    try {
+      logits = nets.slidingWindow().predict(c.data(), c.shape(), progress);
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(e, "predicting", shape, spacing, c.shape(), "");
+    }
     progress.checkCancelled(); // a cancel during the last tiles should not start the export
     long t2 = System.nanoTime();
     progress.start("exporting", 0);
-    Exporter.Result r = exporter.export(logits, c, options.probabilities());
+    Exporter.Result r;
+    try {
+      r = exporter.export(logits, c, options.probabilities());
+    } catch (OutOfMemoryError e) {
+      logits = null; // the error's message is built in the memory they held
+      throw outOfMemory(e, "exporting", shape, spacing, c.shape(), "");
+    }
     long t3 = System.nanoTime();
     Checks.state(Arrays.equals(r.shape(), shape), "exported shape %s differs from the input %s", Arrays.toString(r.shape()), Arrays.toString(shape));
     return new Prediction(r.labels(), r.shape(), r.probabilities(),
         new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9), model.plans().imageReaderWriter(),
         new Prediction.CaseProperties(spacing.clone(), c.shapeBeforeCropping(), c.boundingBox(),
             c.shapeAfterCropping(), Reorientation.none()));
+  }
+
+  /** An out-of-memory error that says how large the image became at the model's spacing (the usual cause). */
+  private PredictionOutOfMemoryError outOfMemory(OutOfMemoryError e, String stage, int[] shape, double[] spacing,
+      int[] resampled, String bound) {
+    double voxels = (double) resampled[0] * resampled[1] * resampled[2];
+    PredictionOutOfMemoryError tooLarge = new PredictionOutOfMemoryError(stage, String.format(Locale.ROOT,
+        "while %s: the image, %s voxels (z, y, x) of %s mm, is %s%s voxels at the model's spacing %s (%.2f G voxels, "
+            + "for each of %d channel(s) and %d class(es))", stage, Arrays.toString(shape), Arrays.toString(spacing), bound,
+        Arrays.toString(resampled), configuration.spacing(), voxels / 1e9, channels(), network().numClasses()));
+    tooLarge.initCause(e);
+    return tooLarge;
   }
 
   private void checkFinite(float[] values, int[] shape, int channel) {

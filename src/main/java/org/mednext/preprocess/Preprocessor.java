@@ -101,6 +101,45 @@ public final class Preprocessor {
     }
   }
 
+  /**
+   * Refuses an image that resampling to the plans' spacing would leave without a voxel along an axis: nnU-Net's
+   * {@code compute_new_shape} rounds that axis to 0 voxels as well, so there is no prediction to be faithful to.
+   */
+  private void requireThickEnough(int[] cropped, int[] beforeCropping, double[] spacing) {
+    for (int d = 0; d < 3; d++) {
+      if (Math.rint(spacing[d] / targetSpacing[d] * cropped[d]) >= 1) continue;
+      String axis = "zyx".charAt(transposeForward[d]) + "";
+      // rint(n * s / t) >= 1 needs n * s / t > 0.5 (0.5 rounds to even, 0)
+      long needed = (long) Math.floor(0.5 * targetSpacing[d] / spacing[d]) + 1;
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "the image is too thin along %s for the model's "
+          + "spacing: %d voxel(s) of %s mm%s give fewer than one voxel at the model's %s mm; nnU-Net's resampling "
+          + "leaves it empty too, so nnU-Net cannot predict it either: give at least %d voxels along %s", axis,
+          cropped[d], mm(spacing[d]), cropped[d] == beforeCropping[d] ? ""
+              : " (of " + beforeCropping[d] + ", cropped to the non-zero region)", mm(targetSpacing[d]), needed, axis));
+    }
+  }
+
+  /** A spacing to 4 significant digits, without trailing zeros. */
+  private static String mm(double v) {
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * The shape of the image after resampling to the plans' spacing, before cropping to the non-zero region (at most
+   * this large after it); for messages about memory.
+   *
+   * @param shape (z, y, x)
+   * @param spacing (z, y, x) in mm
+   */
+  public int[] resampledShapeBound(int[] shape, double[] spacing) {
+    int[] t = Transposition.shape(shape, transposeForward);
+    if (dataResampling == null) return t;
+    double[] s = Transposition.spacing(spacing, transposeForward);
+    int[] out = new int[3];
+    for (int d = 0; d < 3; d++) out[d] = (int) Math.min(Integer.MAX_VALUE, Math.rint(s[d] / targetSpacing[d] * t[d]));
+    return out;
+  }
+
   /** The case plus the crop's helper segmentation (0 inside the filled non-zero mask, -1 outside). */
   private record WithMask(PreprocessedCase image, byte[] helperSeg) {}
 
@@ -124,6 +163,7 @@ public final class Preprocessor {
     int[] cropped = crop.shapeAfter();
     int[] newShape = cropped;
     if (dataResampling != null) { // null: the plans' no_resampling_hack keeps the grid
+      requireThickEnough(cropped, tShape, tSpacing);
       newShape = Resampling.targetShape(cropped, tSpacing, targetSpacing);
       for (int c = 0; c < data.length; c++) {
         data[c] = Resampling.resample(data[c], cropped, newShape, tSpacing, targetSpacing, dataResampling, threads);

@@ -87,7 +87,10 @@ class PredictCommandTest {
     Files.createDirectories(out.resolve("a.npz")); // a folder in the way, with something in it
     Files.writeString(out.resolve("a.npz/keep.txt"), "x");
     CliRunner r = predict(in, out, "--save_probabilities", "--continue_prediction");
-    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertEquals(ErrorHandler.INTERNAL, r.exitCode(), "an output in the way is no bad input: " + r.err());
+    assertTrue(r.err().contains("mednext: error: [1/1] a: " + out.resolve("a.npz") + ": a folder is where the output "
+        + "file of case a must be written: move or rename the folder, or choose another output folder"), r.err());
+    assertFalse(r.err().contains("predicting"), "refused before predicting: " + r.err());
     assertFalse(Files.exists(out.resolve("a.nii.gz")), "the label file marks a case done; it must not be there");
     Files.delete(out.resolve("a.npz/keep.txt"));
     Files.delete(out.resolve("a.npz"));
@@ -121,8 +124,9 @@ class PredictCommandTest {
   void anOutputPathThatIsAFileIsRefusedAndAFailedRunLeavesNoOutputFolder() throws Exception {
     Path in = cases("a.nii.gz");
     CliRunner r = predict(in, in.resolve("a.nii.gz"));
-    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
-    assertTrue(r.err().contains("a.nii.gz is a file; -o takes the folder"), r.err());
+    assertEquals(ErrorHandler.INTERNAL, r.exitCode(), "an output in the way is no bad input: " + r.err());
+    assertTrue(r.err().contains("mednext: error: " + in.resolve("a.nii.gz") + ": is a file; -o takes the folder"),
+        r.err());
     Path out = tmp.resolve("out");
     CliRunner missing = predict(tmp.resolve("nothing-here"), out);
     assertEquals(ErrorHandler.BAD_INPUT, missing.exitCode(), missing.err());
@@ -565,11 +569,89 @@ class PredictCommandTest {
     Path out = tmp.resolve("out");
     CliRunner r = predict(in, out);
     assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
-    assertTrue(r.err().contains("holes: channel 0 (MR) has 2 voxel(s) that are NaN or infinite, the first at voxel "
-        + "(3, 4, 5) = NaN"), r.err());
+    assertTrue(r.err().contains("holes: " + in.resolve("holes.nii.gz") + ": channel 0 (MR) has 2 voxel(s) that are "
+        + "NaN or infinite, the first at voxel (3, 4, 5) = NaN"), r.err());
     try (var files = Files.list(out)) {
       assertEquals(0, files.count());
     }
+  }
+
+  @Test
+  void anOutputFolderBelowAFileIsAnOutputErrorNamingThatFileNotBadInput() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    CliRunner r = predict(in, file.resolve("sub"));
+    assertEquals(ErrorHandler.INTERNAL, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: error: " + file.resolve("sub") + ": cannot be created: " + file
+        + " is a file, not a folder; give -o a path that is not below a file"), r.err());
+    assertFalse(r.err().contains("internal error"), r.err());
+  }
+
+  @Test
+  void aCaseMissingAChannelFailsAloneNamingTheFilesAndTheOthersAreWritten() throws Exception {
+    Path twoChannels = TinyModelFolder.write(tmp.resolve("model"), TinyModelFolder.Weights.THRESHOLD, "T1", "T2");
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (String n : new String[] {"caseA_0000.nii.gz", "caseA_0001.nii.gz", "caseB_0000.nii.gz"}) {
+      write(PHANTOM.values(), in.resolve(n));
+    }
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(twoChannels, in, out);
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.out().contains("2 case(s)"), r.out());
+    assertTrue(r.err().contains("mednext: error: [2/2] caseB: " + in.toAbsolutePath() + ": case caseB has "
+        + "caseB_0000.nii.gz, but the model takes 2 channel(s) (_0000 to _0001, dataset.json channel_names): "
+        + "caseB_0001.nii.gz missing"), r.err());
+    assertTrue(r.err().contains("1 of 2 case(s) failed"), r.err());
+    assertEquals(List.of("caseA.nii.gz"), names(out));
+  }
+
+  @Test
+  void aFileWithAnotherEndingInAnNnUnetFolderIsNamedInAWarning() throws Exception {
+    Path in = cases("a_0000.nii.gz", "b_0000.nii");
+    CliRunner r = predict(in, tmp.resolve("out"));
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("1 case(s)"), r.out());
+    assertTrue(r.err().contains("mednext: warning: " + in + ": ignored 1 file(s) not ending in .nii.gz") 
+        && r.err().contains(": b_0000.nii;"), r.err());
+  }
+
+  @Test
+  void anImageThinnerThanOneVoxelAtTheModelsSpacingIsRefusedNamingTheFile() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    float[] slice = Arrays.copyOf(PHANTOM.values(), PHANTOM.nx() * PHANTOM.ny());
+    Arrays.fill(slice, 1f); // non-zero: the crop keeps the slice
+    // one 0.4 mm slice: 0.4 voxels at the model's 1 mm, which nnU-Net's compute_new_shape rounds to 0
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(slice, PHANTOM.nx(), PHANTOM.ny(), 1),
+        Geometry.ofSpacing(1, 1, 0.4)), in.resolve("thin.nii.gz"));
+    CliRunner r = predict(in, tmp.resolve("out"));
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("[1/1] thin: " + in.resolve("thin.nii.gz") + ": the image is too thin along z for "
+        + "the model's spacing: 1 voxel(s) of 0.4 mm give fewer than one voxel at the model's 1 mm; nnU-Net's "
+        + "resampling leaves it empty too, so nnU-Net cannot predict it either: give at least 2 voxels along z"),
+        r.err());
+  }
+
+  @Test
+  void aMistypedOptionAfterTheFoldsIsAnUnknownOptionNotAFold() throws Exception {
+    CliRunner r = CliRunner.run("predict", "-i", tmp.toString(), "-o", tmp.resolve("out").toString(), "-m",
+        model.toString(), "-f", "0", "--disable-tta");
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("Unknown option: '--disable-tta'"), r.err());
+    assertFalse(r.err().contains("a fold is"), r.err());
+  }
+
+  @Test
+  void moreThreadsThanCoresAreHonouredWithAWarning() throws Exception {
+    Path in = cases("a.nii.gz");
+    int cores = Runtime.getRuntime().availableProcessors();
+    CliRunner r = CliRunner.run("predict", "-i", in.toString(), "-o", tmp.resolve("out").toString(), "-m",
+        model.toString(), "-f", "0", "--step_size", "1", "--disable_tta", "--threads", String.valueOf(cores + 1));
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: warning: --threads " + (cores + 1) + " is more than the " + cores
+        + " core(s) Java sees"), r.err());
+    assertTrue(r.out().contains(", " + (cores + 1) + " threads"), "the value is kept: " + r.out());
+    CliRunner fits = predict(in, tmp.resolve("out2"));
+    assertFalse(fits.err().contains("warning"), fits.err());
   }
 
   private CliRunner predict(Path in, Path out, String... extra) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import net.imglib2.img.array.ArrayImgs;
 import org.junit.jupiter.api.Test;
@@ -68,8 +69,68 @@ class CaseInputTest {
           CaseInput.discover(in, ending, 1).stream().map(CaseInput::id).toList(), ending);
     }
     write(in.resolve("scan_0000.nii.gz")); // now they read as the channels of one case, which the model cannot take
-    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> CaseInput.discover(in, ".nii.gz", 1));
-    assertTrue(e.getMessage().contains("the model expects 1 channel(s)"), e.getMessage());
+    List<CaseInput> cases = CaseInput.discover(in, ".nii.gz", 1);
+    assertEquals(List.of("scan"), cases.stream().map(CaseInput::id).toList());
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> cases.get(0).load());
+    assertTrue(e.getMessage().contains("the model takes 1 channel(s)")
+        && e.getMessage().contains("scan_0001.nii.gz, scan_0002.nii.gz extra"), e.getMessage());
+  }
+
+  @Test
+  void imageFilesWithAnotherEndingInAnNnUnetFolderAreLeftOutWithAWarningNamingThem() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (String n : new String[] {"a_0000.nii.gz", "b_0000.nii.gz", "c_0000.nii"}) write(in.resolve(n));
+    for (String n : new String[] {"d.tif", "e_0000.mha"}) Files.write(in.resolve(n), new byte[] {0}); // by name only
+    Files.writeString(in.resolve("notes.txt"), "not an image");
+    Files.writeString(in.resolve("a_0000.json"), "{}"); // Tiff3DIO's spacing file: not an image
+    List<String> warnings = new ArrayList<>();
+    List<CaseInput> cases = CaseInput.discover(in, ".nii.gz", 1, warnings::add);
+    assertEquals(List.of("a", "b"), cases.stream().map(CaseInput::id).toList(), "nnU-Net's rule: the ending decides");
+    assertEquals(1, warnings.size(), warnings.toString());
+    String w = warnings.get(0);
+    assertTrue(w.contains("ignored 3 file(s) not ending in .nii.gz (the file_ending of the model's dataset.json)")
+        && w.contains(": c_0000.nii, d.tif, e_0000.mha;") && !w.contains("notes.txt") && !w.contains("a_0000.json"), w);
+    List<String> none = new ArrayList<>();
+    Files.delete(in.resolve("c_0000.nii"));
+    Files.delete(in.resolve("d.tif"));
+    Files.delete(in.resolve("e_0000.mha"));
+    CaseInput.discover(in, ".nii.gz", 1, none::add);
+    assertEquals(List.of(), none, "nothing left out, no warning");
+  }
+
+  @Test
+  void aCaseMissingOrWithAnExtraChannelFailsAloneNamingItsFiles() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (String n : new String[] {"caseA_0000.nii.gz", "caseA_0001.nii.gz", "caseB_0000.nii.gz", "caseC_0000.nii.gz",
+        "caseC_0001.nii.gz", "caseC_0002.nii.gz"}) {
+      write(in.resolve(n));
+    }
+    List<CaseInput> cases = CaseInput.discover(in, ".nii.gz", 2);
+    assertEquals(List.of("caseA", "caseB", "caseC"), cases.stream().map(CaseInput::id).toList());
+    assertEquals(2, cases.get(0).load(ImageReaderWriter.NIBABEL_IO, List.of("T1", "T2")).channels().length);
+    VolumeFormatException b = assertThrows(VolumeFormatException.class, () -> cases.get(1).load());
+    assertEquals(in.toAbsolutePath() + ": case caseB has caseB_0000.nii.gz, but the model takes 2 channel(s) "
+        + "(_0000 to _0001, dataset.json channel_names): caseB_0001.nii.gz missing; add the missing file(s), or move "
+        + "the case's files out of the folder", b.getMessage());
+    VolumeFormatException c = assertThrows(VolumeFormatException.class, () -> cases.get(2).load());
+    assertTrue(c.getMessage().contains("case caseC has caseC_0000.nii.gz, caseC_0001.nii.gz, caseC_0002.nii.gz")
+        && c.getMessage().contains("caseC_0002.nii.gz extra; move the extra file(s) out"), c.getMessage());
+  }
+
+  @Test
+  void aFourDFileWithAnotherNumberOfChannelsThanTheModelsNamesTheFileAndWhatToGive() throws Exception {
+    Path four = tmp.resolve("four.nii.gz");
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(new float[48], 4, 3, 2, 2), Geometry.ofSpacing(1, 1, 1)), four);
+    CaseInput c = CaseInput.discover(four, ".nii.gz", 1).get(0);
+    VolumeFormatException e = assertThrows(VolumeFormatException.class,
+        () -> c.load(ImageReaderWriter.NIBABEL_IO, List.of("CT")));
+    assertEquals(four + ": the image has 2 channel(s) (a 4-D file with 2 volumes), but the model takes 1 "
+        + "(dataset.json channel_names: CT): give a 3-D file, or a 4-D file with one volume", e.getMessage());
+    VolumeFormatException three = assertThrows(VolumeFormatException.class,
+        () -> c.load(ImageReaderWriter.NIBABEL_IO, List.of("T1", "T2", "FLAIR")));
+    assertTrue(three.getMessage().endsWith("give one file per channel, named CASE_0000 to CASE_0002 as nnU-Net does, "
+        + "or a 4-D file with 3 volumes"), three.getMessage());
+    assertEquals(2, c.load(ImageReaderWriter.NIBABEL_IO, List.of("T1", "T2")).channels().length);
   }
 
   @Test

@@ -1,0 +1,23 @@
+package org.mednext.predict;
+
+/**
+ * Memory ran out while a case was preprocessed or predicted; the message says how large the image was at the
+ * model's spacing (for example "while predicting: the image, ... voxels of ... mm, is ... voxels at the model's
+ * spacing ..."), which the JVM's own error cannot.
+ */
+public final class PredictionOutOfMemoryError extends OutOfMemoryError {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String stage;
+
+  PredictionOutOfMemoryError(String stage, String message) {
+    super(message);
+    this.stage = stage;
+  }
+
+  /** "preprocessing", "predicting" or "exporting" (where the probabilities asked for are made). */
+  public String stage() {
+    return stage;
+  }
+}
