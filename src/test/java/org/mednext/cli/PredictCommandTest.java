@@ -27,6 +27,7 @@ import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpyArray;
 import org.mednext.io.Npz;
 import org.mednext.io.VolumeFormats;
+import org.mednext.testutil.LogRecords;
 import org.mednext.testutil.Python;
 import org.mednext.testutil.SharedData;
 import org.mednext.testutil.TestVolumes;
@@ -313,22 +314,7 @@ class PredictCommandTest {
     imp.getCalibration().setUnit("micron");
     assertTrue(new ij.io.FileSaver(imp).saveAsTiffStack(in.resolve("embryo_0000.tif").toString()));
     Files.writeString(in.resolve("embryo.json"), "{\"spacing\": [1.0, 1.0, 1.0]}");
-    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        warnings.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.mednext.predict");
-    log.addHandler(handler);
-    try {
+    try (LogRecords warnings = LogRecords.of("org.mednext.predict")) {
       for (boolean json : new boolean[] {true, false}) {
         if (!json) Files.delete(in.resolve("embryo.json"));
         warnings.clear();
@@ -337,11 +323,10 @@ class PredictCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertArrayEquals(TinyModelFolder.thresholdLabels(PHANTOM.values()),
             TestVolumes.readLabels(out.resolve("embryo.nii.gz")));
-        assertEquals(json, warnings.stream().noneMatch(w -> w.contains("no spacing file embryo.json")), warnings.toString());
+        assertEquals(json, warnings.messages().stream().noneMatch(w -> w.contains("no spacing file embryo.json")),
+            warnings.messages().toString());
         assertTrue(Files.isRegularFile(out.resolve("embryo.pkl")), "Tiff3DIO's properties: the spacing and the crop");
       }
-    } finally {
-      log.removeHandler(handler);
     }
   }
 
