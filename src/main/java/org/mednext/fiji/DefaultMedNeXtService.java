@@ -65,6 +65,28 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
 
   private final ModelCache<PredictorOptions, Predictor> cache = new ModelCache<>(Predictor::open, p -> !p.failed());
 
+  /** The core's loggers (a strong reference: java.util.logging keeps only weak ones). */
+  private final java.util.logging.Logger core = java.util.logging.Logger.getLogger("org.mednext");
+
+  /**
+   * The core's warnings (a file read with an assumed voxel size, say) in Fiji's log, where the user looks, not only
+   * on the console that java.util.logging writes to.
+   */
+  private final java.util.logging.Handler warningsToLog = new java.util.logging.Handler() {
+    @Override
+    public void publish(java.util.logging.LogRecord r) {
+      if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+        log.warn("MedNeXt-v2: " + r.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
   /** Work done with an open predictor. */
   @FunctionalInterface
   private interface Work<R> {
@@ -299,10 +321,18 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
     cache.clear();
   }
 
+  // -- Service methods --
+
+  @Override
+  public void initialize() {
+    core.addHandler(warningsToLog);
+  }
+
   // -- Disposable methods --
 
   @Override
   public void dispose() {
+    core.removeHandler(warningsToLog);
     cache.close();
   }
 

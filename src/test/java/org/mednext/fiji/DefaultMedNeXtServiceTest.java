@@ -70,6 +70,24 @@ class DefaultMedNeXtServiceTest {
     context.dispose();
   }
 
+  /** The core's warnings (java.util.logging) reach Fiji's log; its notes do not, nor anything once disposed. */
+  @Test
+  void theCoresWarningsGoToFijisLog() {
+    Context own = new Context(MedNeXtService.class);
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    own.service(org.scijava.log.LogService.class).addLogListener(m -> seen.add(m.text()));
+    java.util.logging.Logger io = java.util.logging.Logger.getLogger("org.mednext.io");
+    try {
+      io.warning("probe: a voxel size was assumed");
+      io.info("probe: a note");
+    } finally {
+      own.dispose();
+    }
+    io.warning("probe: after dispose");
+    assertEquals(List.of("MedNeXt-v2: probe: a voxel size was assumed"),
+        seen.stream().filter(t -> t.contains("probe")).toList());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {ImagePlus.GRAY8, ImagePlus.GRAY16, ImagePlus.GRAY32})
   void segmentsImagesByTheModelsRule(int type) throws Exception {
