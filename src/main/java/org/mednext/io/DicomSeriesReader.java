@@ -31,8 +31,9 @@ import org.mednext.volume.Volume;
  * x along the rows (DICOM columns), y down the columns, z by increasing position.
  *
  * <p>Geometry: the affine maps voxels to RAS mm: DICOM's LPS affine (columns: row direction * column spacing,
- * column direction * row spacing, the step between first and last slice / (n - 1); translation: the first
- * slice's position) with x and y negated. Spacing: PixelSpacing and the mean slice distance along the normal.
+ * column direction * row spacing, the step between first and last slice / (n - 1), or the normal times the slice
+ * distance where the two differ by less than a tenth of a pixel over the series; translation: the first slice's
+ * position) with x and y negated. Spacing: PixelSpacing and the mean slice distance along the normal.
  * Unequal slice distances (beyond 5 % or 0.05 mm of the mean), duplicate positions, mixed orientations or sizes, missing
  * position tags, multi-frame files and compressed transfer syntaxes are refused with a message that suggests
  * converting with dcm2niix.
@@ -120,6 +121,17 @@ public final class DicomSeriesReader implements VolumeReader {
     }
     double sx = first.pixelSpacing[0];
     double sy = first.pixelSpacing[1];
+    if (n > 1) {
+      // positions are rounded (to 0.1 mm, say): a step that leaves the normal by less than a tenth of a pixel over the
+      // whole series is the normal, and the affine stays orthogonal (ITK refuses a sheared sform without a qform, and
+      // a qform cannot shear); a larger departure is a gantry tilt and stays in the affine
+      double along = dot(step, normal);
+      double lateral = 0;
+      for (int d = 0; d < 3; d++) lateral += (step[d] - along * normal[d]) * (step[d] - along * normal[d]);
+      if (Math.sqrt(lateral) * (n - 1) < 0.1 * Math.min(sx, sy)) {
+        for (int d = 0; d < 3; d++) step[d] = normal[d] * sz;
+      }
+    }
     double[] origin = slices.get(0).position;
     double[] affine = new double[16];
     for (int r = 0; r < 3; r++) {
