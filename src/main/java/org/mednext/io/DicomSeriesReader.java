@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.basictypeaccess.array.ShortArray;
@@ -46,6 +47,8 @@ import org.mednext.volume.Volume;
  * decodes through the same per-file path, sorts by its own rules and does not separate series.
  */
 public final class DicomSeriesReader implements VolumeReader {
+
+  private static final Logger LOG = Logger.getLogger("org.mednext.io");
 
   @Override
   public String formatName() {
@@ -130,6 +133,11 @@ public final class DicomSeriesReader implements VolumeReader {
       for (int d = 0; d < 3; d++) lateral += (step[d] - along * normal[d]) * (step[d] - along * normal[d]);
       if (Math.sqrt(lateral) * (n - 1) < 0.1 * Math.min(sx, sy)) {
         for (int d = 0; d < 3; d++) step[d] = normal[d] * sz;
+      } else {
+        LOG.warning(String.format(Locale.ROOT, "%s: the slices are shifted along the image plane (a gantry tilt of "
+            + "%.2f degrees): the volume and its label file keep that sheared geometry, which ITK-based programs do "
+            + "not open; dcm2niix can resample the series to an upright one", folder,
+            Math.toDegrees(Math.atan2(Math.sqrt(lateral), along))));
       }
     }
     double[] origin = slices.get(0).position;

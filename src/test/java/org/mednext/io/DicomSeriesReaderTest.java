@@ -17,6 +17,7 @@ import net.imglib2.type.numeric.integer.ShortType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mednext.testutil.LogRecords;
 import org.mednext.testutil.SharedData;
 import org.mednext.volume.Volume;
 
@@ -115,7 +116,12 @@ class DicomSeriesReaderTest {
       assertTrue(at > 0);
       System.arraycopy(x.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, at, x.length());
       Files.write(last, b);
-      double[] a = new DicomSeriesReader().read(folder).geometry().affine();
+      double[] a;
+      try (LogRecords log = LogRecords.of("org.mednext.io")) {
+        a = new DicomSeriesReader().read(folder).geometry().affine();
+        assertEquals(x.equals("-41.830155"), log.messages().stream().anyMatch(m -> m.startsWith(folder
+            + ": the slices are shifted along the image plane (a gantry tilt of ")), log.messages().toString());
+      }
       double[] c0 = {a[0], a[4], a[8]};
       double[] c1 = {a[1], a[5], a[9]};
       double[] c2 = {a[2], a[6], a[10]};
