@@ -596,7 +596,7 @@ class PredictCommandTest {
     CliRunner r = predict(in, tmp.resolve("out"));
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("1 case(s)"), r.out());
-    assertTrue(r.err().contains("mednext: warning: " + in + ": ignored 1 file(s) not ending in .nii.gz") 
+    assertTrue(r.err().contains("mednext: warning: " + in + ": ignored 1 file(s) not ending in .nii.gz")
         && r.err().contains(": b_0000.nii;"), r.err());
   }
 
