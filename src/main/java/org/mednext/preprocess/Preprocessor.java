@@ -107,7 +107,7 @@ public final class Preprocessor {
    */
   private void requireThickEnough(int[] cropped, int[] beforeCropping, double[] spacing) {
     for (int d = 0; d < 3; d++) {
-      if (Math.rint(spacing[d] / targetSpacing[d] * cropped[d]) >= 1) continue;
+      if (Resampling.resampledLength(cropped[d], spacing[d], targetSpacing[d]) >= 1) continue;
       String axis = "zyx".charAt(transposeForward[d]) + "";
       // rint(n * s / t) >= 1 needs n * s / t > 0.5 (0.5 rounds to even, 0)
       long needed = (long) Math.floor(0.5 * targetSpacing[d] / spacing[d]) + 1;
@@ -136,7 +136,7 @@ public final class Preprocessor {
     if (dataResampling == null) return t;
     double[] s = Transposition.spacing(spacing, transposeForward);
     int[] out = new int[3];
-    for (int d = 0; d < 3; d++) out[d] = (int) Math.min(Integer.MAX_VALUE, Math.rint(s[d] / targetSpacing[d] * t[d]));
+    for (int d = 0; d < 3; d++) out[d] = (int) Math.min(Integer.MAX_VALUE, Resampling.resampledLength(t[d], s[d], targetSpacing[d]));
     return out;
   }
 

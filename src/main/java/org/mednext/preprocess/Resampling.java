@@ -23,6 +23,11 @@ public final class Resampling {
 
   private Resampling() {}
 
+  /** nnU-Net's {@code compute_new_shape} for one axis, unchecked: {@code round(spacing / newSpacing * length)}. */
+  static double resampledLength(int length, double spacing, double newSpacing) {
+    return Math.rint(spacing / newSpacing * length);
+  }
+
   /**
    * The shape after resampling, per axis {@code round_half_even(spacing / newSpacing * shape)} (nnU-Net's
    * {@code compute_new_shape}).
@@ -35,7 +40,7 @@ public final class Resampling {
     checkSpacing(newSpacing, "new spacing");
     int[] out = new int[3];
     for (int d = 0; d < 3; d++) {
-      double v = Math.rint(spacing[d] / newSpacing[d] * shape[d]);
+      double v = resampledLength(shape[d], spacing[d], newSpacing[d]);
       Checks.argument(v >= 1 && v <= Integer.MAX_VALUE,
           "resampling axis %d from spacing %s to %s gives %s voxels instead of %d; check the target spacing",
           d, spacing[d], newSpacing[d], v, shape[d]);
