@@ -70,8 +70,11 @@ final class InfoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "input:         %d channel(s); spatial size must be divisible by 16%n", config.inChannels());
     ckpt.trainerName().ifPresent(t -> out.printf(Locale.ROOT, "trainer:       %s%n", t));
     ckpt.configuration().ifPresent(c -> out.printf(Locale.ROOT, "configuration: %s%n", c));
-    ckpt.mirrorAxes().ifPresent(a -> out.printf(Locale.ROOT, "mirroring:     %s%n",
-        a.length == 0 ? "none (the trainer disallows test-time mirroring)" : "axes " + java.util.Arrays.toString(a)));
+    int[] mirror = ckpt.inferenceMirrorAxes();
+    out.printf(Locale.ROOT, "mirroring:     %s%n", mirror.length > 0 ? "axes " + java.util.Arrays.toString(mirror)
+        + (ckpt.mirrorAxes().isEmpty() ? " (a bare state dict: all axes unless --disable_tta)" : "")
+        : ckpt.mirrorAxes().isPresent() ? "none (the trainer disallows test-time mirroring)"
+        : "none (the checkpoint has no inference_allowed_mirroring_axes; nnU-Net then does not mirror)");
     if (ckpt.epoch() >= 0) out.printf(Locale.ROOT, "epoch:         %d%n", ckpt.epoch());
     if (hints != null) {
       List<String> diffs = ArchitectureCheck.differences(config, hints);

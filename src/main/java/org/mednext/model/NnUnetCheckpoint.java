@@ -80,6 +80,17 @@ public record NnUnetCheckpoint(
     return out;
   }
 
+  /**
+   * The axes prediction mirrors over, as nnU-Net's predictor takes them from the (first) checkpoint: the value of
+   * {@code inference_allowed_mirroring_axes}; none when a checkpoint in nnU-Net's layout lacks the key (nnU-Net then
+   * sets them to {@code None} and does not mirror); all three spatial axes for a bare state dict, which nnU-Net
+   * cannot load and which says nothing about mirroring.
+   */
+  public int[] inferenceMirrorAxes() {
+    if (mirrorAxes.isPresent()) return mirrorAxes.get().clone();
+    return root.containsKey("network_weights") ? new int[0] : new int[] {0, 1, 2};
+  }
+
   /** Key -> shape of every weight, in file order. */
   public Map<String, long[]> shapes() {
     Map<String, long[]> out = new LinkedHashMap<>();

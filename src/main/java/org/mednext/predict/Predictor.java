@@ -99,7 +99,7 @@ public final class Predictor implements AutoCloseable {
     }
     List<StateDict> weights = new ArrayList<>();
     String configurationName = null;
-    int[] mirror = {0, 1, 2};
+    int[] mirror = null;
     for (Fold fold : folds) {
       Path file = model.checkpoint(fold, options.checkpointName());
       NnUnetCheckpoint ckpt = NnUnetCheckpoint.read(file);
@@ -111,7 +111,7 @@ public final class Predictor implements AutoCloseable {
       }
       if (weights.isEmpty()) {
         configurationName = ckpt.configuration().or(model::configurationNameFromFolderName).orElse("3d_fullres");
-        mirror = ckpt.mirrorAxes().orElse(mirror);
+        mirror = ckpt.inferenceMirrorAxes();
       } else {
         MedNeXtConfig first = weights.get(0).config();
         Checks.argument(first.equals(w.config()), "fold %s's network (%s) differs from fold %s's (%s)",

@@ -18,7 +18,10 @@ import org.mednext.util.Parallel;
  */
 public final class Resampling {
 
-  /** nnU-Net's {@code ANISO_THRESHOLD}: separate z when largest / smallest spacing is strictly greater. */
+  /**
+   * nnU-Net's {@code ANISO_THRESHOLD}, the default {@code separate_z_anisotropy_threshold}: separate z when
+   * largest / smallest spacing is strictly greater.
+   */
   public static final double ANISO_THRESHOLD = 3.0;
 
   private Resampling() {}
@@ -52,12 +55,13 @@ public final class Resampling {
   /**
    * The axis nnU-Net resamples separately ({@code determine_do_sep_z_and_axis}), or empty for a full 3-D
    * resize. {@code AUTO} tests the current spacing first, then the new one: separate when largest /
-   * smallest spacing &gt; {@value #ANISO_THRESHOLD}, along the axis of the largest spacing of the spacing that
+   * smallest spacing &gt; {@code anisotropyThreshold} (the plans' {@code separate_z_anisotropy_threshold},
+   * default {@value #ANISO_THRESHOLD}), along the axis of the largest spacing of the spacing that
    * triggered; {@code FORCE_ON} uses the current spacing's largest axis. A tie for the largest spacing (two or
    * three axes, e.g. (0.24, 1.25, 1.25)) means no separate axis.
    */
-  public static OptionalInt separateAxis(ResamplingOptions.SeparateZ mode, double[] currentSpacing,
-      double[] newSpacing) {
+  public static OptionalInt separateAxis(ResamplingOptions.SeparateZ mode, double anisotropyThreshold,
+      double[] currentSpacing, double[] newSpacing) {
     Checks.notNull(mode, "mode");
     checkSpacing(currentSpacing, "current spacing");
     checkSpacing(newSpacing, "new spacing");
@@ -69,8 +73,8 @@ public final class Resampling {
         reference = currentSpacing;
         break;
       default:
-        if (anisotropic(currentSpacing)) reference = currentSpacing;
-        else if (anisotropic(newSpacing)) reference = newSpacing;
+        if (anisotropic(currentSpacing, anisotropyThreshold)) reference = currentSpacing;
+        else if (anisotropic(newSpacing, anisotropyThreshold)) reference = newSpacing;
         else return OptionalInt.empty();
     }
     double max = Math.max(reference[0], Math.max(reference[1], reference[2]));
@@ -162,7 +166,7 @@ public final class Resampling {
     checkChannel(channel, shape, newShape);
     Checks.notNull(options, "options");
     Parallel.checkThreads(threads);
-    return separateAxis(options.separateZ(), currentSpacing, newSpacing);
+    return separateAxis(options.separateZ(), options.anisotropyThreshold(), currentSpacing, newSpacing);
   }
 
   /**
@@ -194,7 +198,7 @@ public final class Resampling {
     Volumes.checkLength(labels.length, shape, "label map");
     Checks.notNull(options, "options");
     Parallel.checkThreads(threads);
-    OptionalInt axis = separateAxis(options.separateZ(), currentSpacing, newSpacing);
+    OptionalInt axis = separateAxis(options.separateZ(), options.anisotropyThreshold(), currentSpacing, newSpacing);
     if (Arrays.equals(shape, newShape)) return labels;
     return LabelResampling.resample(labels, shape, newShape, options.order(), axis.orElse(-1), options.orderZ(),
         threads);
@@ -204,7 +208,7 @@ public final class Resampling {
   static double[] resampleToDouble(float[] channel, int[] shape, int[] newShape, double[] currentSpacing,
       double[] newSpacing, ResamplingOptions options, int threads) {
     checkChannel(channel, shape, newShape);
-    OptionalInt axis = separateAxis(options.separateZ(), currentSpacing, newSpacing);
+    OptionalInt axis = separateAxis(options.separateZ(), options.anisotropyThreshold(), currentSpacing, newSpacing);
     double[] out = new double[Volumes.size(newShape)];
     if (Arrays.equals(shape, newShape)) {
       for (int i = 0; i < out.length; i++) out[i] = channel[i];
@@ -228,10 +232,10 @@ public final class Resampling {
     return order;
   }
 
-  private static boolean anisotropic(double[] spacing) {
+  private static boolean anisotropic(double[] spacing, double threshold) {
     double max = Math.max(spacing[0], Math.max(spacing[1], spacing[2]));
     double min = Math.min(spacing[0], Math.min(spacing[1], spacing[2]));
-    return max / min > ANISO_THRESHOLD;
+    return max / min > threshold;
   }
 
   private static void checkChannel(float[] channel, int[] shape, int[] newShape) {

@@ -9,14 +9,18 @@ import org.mednext.util.Checks;
  * @param order spline order in-plane (and on every axis without separate z): 0, 1 or 3
  * @param orderZ order along the separately resampled axis: 0 (nearest) or 1 (linear)
  * @param separateZ the plans' {@code force_separate_z} ({@code null} = {@link SeparateZ#AUTO})
+ * @param anisotropyThreshold the plans' {@code separate_z_anisotropy_threshold}: with {@link SeparateZ#AUTO}, a
+ *     largest / smallest spacing ratio above it resamples the low-resolution axis separately (default
+ *     {@link Resampling#ANISO_THRESHOLD})
  * @param precision how computed values are stored: nnU-Net's output array has the input's dtype, float32 for
  *     images, float16 for the logits it resamples at export
  */
-public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, Precision precision) {
+public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, double anisotropyThreshold,
+    Precision precision) {
 
   /** nnU-Net's {@code force_separate_z}. */
   public enum SeparateZ {
-    /** {@code None}: decide from the spacings (anisotropy above {@link Resampling#ANISO_THRESHOLD}). */
+    /** {@code None}: decide from the spacings (anisotropy above {@link ResamplingOptions#anisotropyThreshold}). */
     AUTO,
     /** {@code True}: always, along the axis of the largest current spacing (unless that is a tie). */
     FORCE_ON,
@@ -38,15 +42,17 @@ public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, Prec
   }
 
   /** Plans default for images ({@code resampling_fn_data_kwargs}): cubic, nearest along a separate z. */
-  public static final ResamplingOptions DATA = new ResamplingOptions(3, 0, SeparateZ.AUTO, Precision.FLOAT32);
+  public static final ResamplingOptions DATA =
+      new ResamplingOptions(3, 0, SeparateZ.AUTO, Resampling.ANISO_THRESHOLD, Precision.FLOAT32);
   /** Plans default for label maps ({@code resampling_fn_seg_kwargs}): linear per label, nearest along z. */
   public static final ResamplingOptions SEGMENTATION =
-      new ResamplingOptions(1, 0, SeparateZ.AUTO, Precision.FLOAT32);
+      new ResamplingOptions(1, 0, SeparateZ.AUTO, Resampling.ANISO_THRESHOLD, Precision.FLOAT32);
   /**
    * Plans default for logits at export ({@code resampling_fn_probabilities_kwargs}): linear, nearest along
    * z, stored as float16 like nnU-Net's fp16 logits.
    */
-  public static final ResamplingOptions LOGITS = new ResamplingOptions(1, 0, SeparateZ.AUTO, Precision.FLOAT16);
+  public static final ResamplingOptions LOGITS =
+      new ResamplingOptions(1, 0, SeparateZ.AUTO, Resampling.ANISO_THRESHOLD, Precision.FLOAT16);
 
   /** Validates the orders; {@code null} enums are rejected. */
   public ResamplingOptions {
@@ -55,16 +61,27 @@ public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, Prec
     Checks.argument(orderZ == 0 || orderZ == 1,
         "order_z must be 0 (nearest) or 1 (linear), got %d", orderZ);
     Checks.notNull(separateZ, "separateZ");
+    Checks.argument(anisotropyThreshold > 0 && anisotropyThreshold < Double.POSITIVE_INFINITY,
+        "separate_z_anisotropy_threshold must be a finite number > 0, got %s", anisotropyThreshold);
     Checks.notNull(precision, "precision");
   }
 
-  /** Options from a plans entry's {@code order}, {@code order_z} and {@code force_separate_z}, stored as float32. */
+  /**
+   * Options from a plans entry's {@code order}, {@code order_z}, {@code force_separate_z} and
+   * {@code separate_z_anisotropy_threshold}, stored as float32.
+   */
+  public static ResamplingOptions fromPlans(int order, int orderZ, Boolean forceSeparateZ, double anisotropyThreshold) {
+    return new ResamplingOptions(order, orderZ, SeparateZ.fromPlans(forceSeparateZ), anisotropyThreshold,
+        Precision.FLOAT32);
+  }
+
+  /** As {@link #fromPlans(int, int, Boolean, double)} with the default threshold. */
   public static ResamplingOptions fromPlans(int order, int orderZ, Boolean forceSeparateZ) {
-    return new ResamplingOptions(order, orderZ, SeparateZ.fromPlans(forceSeparateZ), Precision.FLOAT32);
+    return fromPlans(order, orderZ, forceSeparateZ, Resampling.ANISO_THRESHOLD);
   }
 
   /** These options with another storage precision. */
   public ResamplingOptions withPrecision(Precision p) {
-    return new ResamplingOptions(order, orderZ, separateZ, p);
+    return new ResamplingOptions(order, orderZ, separateZ, anisotropyThreshold, p);
   }
 }

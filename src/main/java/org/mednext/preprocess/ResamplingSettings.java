@@ -15,7 +15,10 @@ public final class ResamplingSettings {
    * @throws IllegalArgumentException for functions this code does not implement
    */
   public static ResamplingOptions of(org.mednext.model.Resampling entry) {
-    if (entry instanceof Spline s) return ResamplingOptions.fromPlans(s.order(), s.orderZ(), s.forceSeparateZ().orElse(null));
+    if (entry instanceof Spline s) {
+      return ResamplingOptions.fromPlans(s.order(), s.orderZ(), s.forceSeparateZ().orElse(null),
+          s.separateZAnisotropyThreshold());
+    }
     if (entry instanceof NoResampling) return null;
     Checks.argument(false, "resampling function %s is not supported: use resample_data_or_seg_to_shape in plans.json",
         entry.functionName());

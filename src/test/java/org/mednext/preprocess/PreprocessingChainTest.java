@@ -98,7 +98,7 @@ class PreprocessingChainTest {
     Normalization.forSchemeName("ZScoreNormalization", true, null).apply(channel, crop.helperSeg(), 2);
     int[] newShape = Resampling.targetShape(crop.shapeAfter(), spacing, target);
     assertArrayEquals(new int[] {30, 143, 121}, newShape);
-    assertEquals(OptionalInt.of(0), Resampling.separateAxis(ResamplingOptions.SeparateZ.AUTO, spacing, target));
+    assertEquals(OptionalInt.of(0), Resampling.separateAxis(ResamplingOptions.SeparateZ.AUTO, Resampling.ANISO_THRESHOLD, spacing, target));
     float[] out = Resampling.resample(channel, crop.shapeAfter(), newShape, spacing, target, ResamplingOptions.DATA, 2);
 
     Array sub = NpyTestFiles.resourceNpz("resampling.npz").get("mr_sub4");

@@ -202,19 +202,41 @@ class ResamplingTest {
   @Test
   void separateAxisFollowsNnUnetRules() {
     double[] iso = {1, 1, 1};
-    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, new double[] {3.1, 1, 1}, iso));
-    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, new double[] {3, 1, 1}, iso));
+    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, 3, new double[] {3.1, 1, 1}, iso));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, 3, new double[] {3, 1, 1}, iso));
     // the current spacing is tested first, then the new one
-    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, iso, new double[] {6, 1.5, 1.5}));
+    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, 3, iso, new double[] {6, 1.5, 1.5}));
     assertEquals(OptionalInt.of(2),
-        Resampling.separateAxis(SeparateZ.AUTO, new double[] {1, 1, 5}, new double[] {6, 1.5, 1.5}));
+        Resampling.separateAxis(SeparateZ.AUTO, 3, new double[] {1, 1, 5}, new double[] {6, 1.5, 1.5}));
     // ratio is largest / smallest, not largest / second largest; a tie for the largest disables it
-    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, new double[] {0.24, 1.25, 1.25}, iso));
-    assertEquals(OptionalInt.of(1), Resampling.separateAxis(SeparateZ.AUTO, new double[] {0.24, 1.25, 1.2}, iso));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, 3, new double[] {0.24, 1.25, 1.25}, iso));
+    assertEquals(OptionalInt.of(1), Resampling.separateAxis(SeparateZ.AUTO, 3, new double[] {0.24, 1.25, 1.2}, iso));
     // forced: the current spacing's largest axis, still subject to the tie rule
-    assertEquals(OptionalInt.of(2), Resampling.separateAxis(SeparateZ.FORCE_ON, new double[] {1, 1, 1.5}, iso));
-    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.FORCE_ON, iso, new double[] {6, 1, 1}));
-    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.FORCE_OFF, new double[] {9, 1, 1}, iso));
+    assertEquals(OptionalInt.of(2), Resampling.separateAxis(SeparateZ.FORCE_ON, 3, new double[] {1, 1, 1.5}, iso));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.FORCE_ON, 3, iso, new double[] {6, 1, 1}));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.FORCE_OFF, 3, new double[] {9, 1, 1}, iso));
+  }
+
+  @Test
+  void separateAxisUsesThePlansAnisotropyThreshold() {
+    double[] iso = {1, 1, 1};
+    double[] ct = {3, 3, 3};
+    double[] target = {4.0, 2.5, 3.5}; // 1.6 : 1
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, Resampling.ANISO_THRESHOLD, ct, target));
+    assertEquals(OptionalInt.of(0), Resampling.separateAxis(SeparateZ.AUTO, 1.5, ct, target));
+    assertEquals(OptionalInt.empty(), Resampling.separateAxis(SeparateZ.AUTO, 5, new double[] {4, 1, 1}, iso));
+    // the plans entry reaches the resampling: a threshold of 1.5 makes the fixture CT model's export separate-z
+    ResamplingOptions o = ResamplingSettings.of(new org.mednext.model.Resampling.Spline(false, 1, 0,
+        java.util.Optional.empty(), 1.5));
+    assertEquals(1.5, o.anisotropyThreshold());
+    float[] in = new float[6 * 5 * 4];
+    for (int i = 0; i < in.length; i++) in[i] = (float) Math.sin(i * 0.7);
+    int[] shape = {6, 5, 4};
+    int[] out = Resampling.targetShape(shape, target, ct);
+    float[] separate = Resampling.resample(in, shape, out, target, ct, o, 1);
+    float[] whole = Resampling.resample(in, shape, out, target, ct, ResamplingOptions.fromPlans(1, 0, null), 1);
+    assertTrue(!Arrays.equals(separate, whole), "the threshold changed nothing");
+    assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(1, 0, null, 0));
   }
 
   @Test
