@@ -1,5 +1,6 @@
 package org.mednext.predict;
 
+import java.util.Arrays;
 import java.util.function.IntPredicate;
 import org.mednext.model.Labels;
 import org.mednext.preprocess.Cropping;
@@ -7,6 +8,7 @@ import org.mednext.preprocess.PreprocessedCase;
 import org.mednext.preprocess.Resampling;
 import org.mednext.preprocess.ResamplingOptions;
 import org.mednext.preprocess.Transposition;
+import org.mednext.util.Checks;
 import org.mednext.util.Half;
 import org.mednext.util.Parallel;
 
@@ -48,8 +50,8 @@ final class Exporter {
   record Result(short[] labels, int[] shape, Probabilities probabilities) {}
 
   /**
-   * @param logits per class, on the network's grid; consumed: each class is set to null once resampled, so that
-   *     the accumulator's memory goes back as the export's grows
+   * @param logits per class, on the network's grid; consumed: each class is set to null once it is no longer
+   *     needed, so that the accumulator's memory goes back as the export's grows
    */
   Result export(short[][] logits, PreprocessedCase c, boolean withProbabilities) {
     int cropVoxels = voxels(c.shapeAfterCropping());
@@ -101,31 +103,68 @@ final class Exporter {
         paintRegion(k, i -> sigmoid(p[i]) > 0.5f, seg);
       }
     } else {
-      short[] running = new short[cropVoxels];
-      // one pair of buffers for all other classes: a new volume per class would be garbage the JVM collects late
-      float[] values = new float[logits[0].length];
-      float[] max = resample(logits[0], c, null, null); // a fresh array
-      logits[0] = null;
-      float[] scratch = resampling == null ? null : new float[cropVoxels];
-      for (int k = 1; k < logits.length; k++) {
-        float[] l = resample(logits[k], c, values, scratch);
-        logits[k] = null;
-        short label = (short) k;
-        Parallel.forRanges(cropVoxels, threads, (from, to) -> {
-          for (int i = from; i < to; i++) {
-            // strict: the first maximum wins, as numpy's argmax; selects, not a branch, which would be a coin toss
-            boolean greater = l[i] > max[i];
-            max[i] = greater ? l[i] : max[i];
-            running[i] = greater ? label : running[i];
-          }
-        });
-      }
-      seg = running;
+      seg = labelsFromLogits(logits, c, cropVoxels);
     }
     short[] full = Cropping.uncrop(seg, c.boundingBox(), before, threads);
     short[] original = Transposition.apply(full, before, back, threads);
     return new Result(original, Transposition.shape(before, back), probabilities);
   }
+
+  /**
+   * Without probabilities: the argmax of the softmax, as nnU-Net takes it, from one resampled class at a time. The
+   * logits' running maximum picks the same class as the probabilities except where an earlier class's logit is
+   * within {@link #NEAR_TIE} of the winner's: there the two probabilities can round to one float32, and the first
+   * class wins. Such voxels (logits that close are tiny, one fp16 step apart) are marked, and if any are, every
+   * class is resampled again for them alone and their softmax computed as {@link Softmax} does.
+   */
+  private short[] labelsFromLogits(short[][] logits, PreprocessedCase c, int cropVoxels) {
+    // a label's sign bit marks a near tie (a network with 2^15 classes would need terabytes of logits anyway)
+    Checks.argument(logits.length <= Short.MAX_VALUE, "%d classes: at most %d are supported", logits.length,
+        Short.MAX_VALUE);
+    short[] running = new short[cropVoxels];
+    // one pair of buffers for all other classes: a new volume per class would be garbage the JVM collects late
+    float[] values = new float[logits[0].length];
+    float[] max = resample(logits[0], c, null, null); // a fresh array
+    float[] scratch = resampling == null ? null : new float[cropVoxels];
+    for (int k = 1; k < logits.length; k++) {
+      float[] l = resample(logits[k], c, values, scratch);
+      short label = (short) k;
+      short nearLabel = (short) (k | NEAR_MARK);
+      Parallel.forRanges(cropVoxels, threads, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          // strict: the first maximum wins, as numpy's argmax; selects, not a branch, which would be a coin toss
+          float gap = l[i] - max[i];
+          boolean greater = gap > 0;
+          max[i] = greater ? l[i] : max[i];
+          running[i] = greater ? (gap <= NEAR_TIE ? nearLabel : label) : running[i];
+        }
+      });
+    }
+    int ties = 0;
+    for (short v : running) if (v < 0) ties++;
+    if (ties > 0) {
+      // rare: every class's values at the marked voxels, then their softmax
+      int[] at = new int[ties];
+      for (int i = 0, t = 0; i < cropVoxels; i++) if (running[i] < 0) at[t++] = i;
+      float[][] x = new float[ties][logits.length];
+      for (int k = 0; k < logits.length; k++) {
+        float[] l = resample(logits[k], c, values, scratch);
+        for (int t = 0; t < ties; t++) x[t][k] = l[at[t]];
+      }
+      float[] p = new float[logits.length];
+      for (int t = 0; t < ties; t++) running[at[t]] = (short) Softmax.softmax(x[t], p);
+    }
+    Arrays.fill(logits, null);
+    return running;
+  }
+
+  private static final int NEAR_MARK = 0x8000;
+
+  /**
+   * Logit gap below which two classes' float32 probabilities may be equal: a larger gap makes them differ by 7 or
+   * more units in the last place (the exponential's error is 1 unit), so rounding cannot merge them.
+   */
+  static final float NEAR_TIE = 0x1p-20f;
 
   /**
    * One class's logits on the cropped original grid, fp16 values in a float[]: in {@code values} (the network's

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.mednext.engine.Engines;
 import org.mednext.model.Configuration;
@@ -41,6 +42,8 @@ import org.mednext.volume.VolumeArrays;
  * memory.
  */
 public final class Predictor implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger("org.mednext.predict");
 
   private final ModelFolder model;
   private final String configurationName;
@@ -121,6 +124,14 @@ public final class Predictor implements AutoCloseable {
     }
     MedNeXtConfig network = weights.get(0).config();
     Configuration configuration = model.configuration(configurationName);
+    if (configuration.previousStage().isPresent()) {
+      throw new ModelFormatException(folder.resolve(ModelFolder.PLANS_JSON) + ": configuration " + configurationName
+          + " is the second stage of a cascade (previous_stage " + configuration.previousStage().get() + "): it takes"
+          + " the first stage's segmentation as extra input, and cascades are not supported; use a model trained on"
+          + " 3d_fullres or 3d_lowres");
+    }
+    warnIfCustom(folder, "preprocessor_name", configuration.preprocessorName(), "DefaultPreprocessor");
+    warnIfCustom(folder, "label_manager", model.plans().labelManager(), "LabelManager");
     check(model.datasetJson(), configuration, network, folder);
     Preprocessor pre;
     try {
@@ -203,6 +214,15 @@ public final class Predictor implements AutoCloseable {
   /** The device the networks run on, once they are built (waits for them). */
   public Device device() {
     return networks().device();
+  }
+
+  /** nnU-Net loads these classes by name; a subclass may change what they do, and this port runs the defaults. */
+  private static void warnIfCustom(Path folder, String key, String value, String standard) {
+    if (!value.equals(standard)) {
+      LOG.warning(folder.resolve(ModelFolder.PLANS_JSON) + ": " + key + " is " + value + ", not " + standard
+          + "; nnU-Net would run that class, this program runs " + standard + "'s steps: the segmentation may differ"
+          + " from nnU-Net's if " + value + " changes them");
+    }
   }
 
   private static void check(DatasetJson dataset, Configuration configuration, MedNeXtConfig net, Path folder) {

@@ -71,30 +71,38 @@ final class Softmax {
     int k = v.length;
     short[] seg = new short[n];
     Parallel.forRanges(n, threads, (from, to) -> {
-      float[] e = new float[k];
+      float[] x = new float[k];
+      float[] p = new float[k];
       for (int i = from; i < to; i++) {
-        float max = v[0][i];
-        for (int j = 1; j < k; j++) max = Math.max(max, v[j][i]);
-        float sum = 0;
-        for (int j = 0; j < k; j++) {
-          e[j] = exp(v[j][i] - max);
-          sum += e[j];
-        }
-        float best = e[0] / sum;
-        int arg = 0;
-        v[0][i] = best;
-        for (int j = 1; j < k; j++) {
-          float p = e[j] / sum;
-          v[j][i] = p;
-          if (p > best) {
-            best = p;
-            arg = j;
-          }
-        }
-        seg[i] = (short) arg;
+        for (int j = 0; j < k; j++) x[j] = v[j][i];
+        seg[i] = (short) softmax(x, p);
+        for (int j = 0; j < k; j++) v[j][i] = p[j];
       }
     });
     return seg;
+  }
+
+  /**
+   * One voxel's probabilities into {@code p}; returns their argmax (the first maximum). The operations of
+   * {@link Block#statistics} and {@link Block#probabilities}, so their values.
+   *
+   * @param x the voxel's logit per class
+   */
+  static int softmax(float[] x, float[] p) {
+    int k = x.length;
+    float max = x[0];
+    for (int j = 1; j < k; j++) max = Math.max(max, x[j]);
+    float sum = 0;
+    for (int j = 0; j < k; j++) {
+      p[j] = exp(x[j] - max);
+      sum += p[j];
+    }
+    int arg = 0;
+    for (int j = 0; j < k; j++) {
+      p[j] = p[j] / sum;
+      if (p[j] > p[arg]) arg = j;
+    }
+    return arg;
   }
 
   private static void checkLength(int length, int n) {

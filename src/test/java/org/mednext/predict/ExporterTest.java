@@ -2,6 +2,7 @@ package org.mednext.predict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,39 @@ class ExporterTest {
     }
     var a = held.probabilities().maps().iterator();
     for (float[] map : fp16.probabilities().maps()) assertArrayEquals(a.next(), map);
+  }
+
+  @Test
+  void labelsWithoutProbabilitiesAreTheArgmaxOfTheSoftmaxAlsoAtNearTies() throws Exception {
+    // tiny logits one fp16 step apart: the larger one can get the same float32 probability as an earlier class,
+    // which then wins (nnU-Net takes the argmax of the probabilities with or without --save_probabilities)
+    var labels = DatasetJson.parse("{\"channel_names\": {\"0\": \"CT\"}, \"labels\": {\"background\": 0, \"a\": 1,"
+        + " \"b\": 2}, \"numTraining\": 1, \"file_ending\": \".nii.gz\"}", "dataset.json", w -> {}).labels();
+    PreprocessedCase same = new PreprocessedCase(null, new int[] {8, 9, 10}, new int[] {8, 9, 10},
+        BoundingBox.of(new int[] {0, 0, 0}, new int[] {8, 9, 10}), new int[] {8, 9, 10}, new double[] {1, 1, 1},
+        new double[] {1, 1, 1}, new int[] {0, 1, 2});
+    PreprocessedCase resampled = new PreprocessedCase(null, new int[] {8, 9, 10}, new int[] {11, 9, 7},
+        BoundingBox.of(new int[] {0, 0, 0}, new int[] {11, 9, 7}), new int[] {11, 9, 7}, new double[] {0.7, 1, 1.4},
+        new double[] {1, 1, 1}, new int[] {1, 2, 0});
+    Random random = new Random(5);
+    short[][] logits = new short[3][8 * 9 * 10];
+    for (short[] l : logits) for (int i = 0; i < l.length; i++) l[i] = Half.fromDouble(random.nextInt(6) * 0x1p-24);
+    for (PreprocessedCase c : new PreprocessedCase[] {same, resampled}) {
+      ResamplingOptions r = c == same ? null : ResamplingOptions.LOGITS;
+      Exporter.Result held = new Exporter(labels, r, 2).export(copy(logits), c, true);
+      short[] labelsOnly = new Exporter(labels, r, 1).export(copy(logits), c, false).labels();
+      assertArrayEquals(held.labels(), labelsOnly);
+      if (c == same) {
+        // the case holds such ties: the first maximum of the logits is another class at some voxels
+        int differ = 0;
+        for (int i = 0; i < labelsOnly.length; i++) {
+          int first = 0;
+          for (int k = 1; k < 3; k++) if (Half.toFloat(logits[k][i]) > Half.toFloat(logits[first][i])) first = k;
+          if (first != labelsOnly[i]) differ++;
+        }
+        assertTrue(differ > 0, "no near tie in the test data");
+      }
+    }
   }
 
   private static short[][] copy(short[][] a) {
