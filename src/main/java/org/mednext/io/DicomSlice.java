@@ -16,8 +16,6 @@ final class DicomSlice {
   final Path file;
   final int width;
   final int height;
-  final String seriesUid;
-  final String seriesDescription;
   final double[] position; // ImagePositionPatient (LPS, mm) or null
   final double[] orientation; // ImageOrientationPatient: row direction, column direction; or null
   final double[] pixelSpacing; // (x = between columns, y = between rows) in mm
@@ -32,8 +30,6 @@ final class DicomSlice {
     this.file = file;
     this.width = imp.getWidth();
     this.height = imp.getHeight();
-    this.seriesUid = tag(imp, "0020,000E");
-    this.seriesDescription = tag(imp, "0008,103E");
     this.position = numbers(imp, "0020,0032", 3);
     this.orientation = numbers(imp, "0020,0037", 6);
     double[] ps = numbers(imp, "0028,0030", 2); // row spacing (y), column spacing (x)
