@@ -68,6 +68,13 @@ final class DicomSlice {
     if (imp.getWidth() == 0 || imp.getStack() == null) {
       throw new VolumeFormatException(file, "ImageJ could not decode this DICOM file (no image data found)");
     }
+    if (number(imp, "0028,0100", 16) == 8 && number(imp, "0028,0103", 0) == 1) {
+      // ImageJ takes PixelRepresentation 1 for 16-bit signed whatever BitsAllocated says: pairs of bytes, one value
+      throw new VolumeFormatException(file, "signed 8-bit DICOM (BitsAllocated 8, PixelRepresentation 1) is not "
+          + "supported: ImageJ 1.x decodes it as 16-bit, which gives wrong values. Convert the series to NIfTI first, "
+          + "e.g. with dcm2niix: 'dcm2niix -z y -o OUTPUT_FOLDER "
+          + (file.getParent() != null ? file.getParent() : file) + "', then open the .nii.gz");
+    }
     FileInfo decoded = imp.getOriginalFileInfo();
     if (decoded != null) ImageJData.requireComplete(file, new FileInfo[] {decoded}, "DICOM");
     if (imp.getStackSize() > 1) {

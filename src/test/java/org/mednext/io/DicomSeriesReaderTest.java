@@ -92,7 +92,7 @@ class DicomSeriesReaderTest {
     assertEquals(4, ((Volume<?>) new DicomSeriesReader().read(tmp.resolve("slice_a.dcm"))).image().dimension(2));
   }
 
-  /** A PACS export: a JPEG image of another series beside the wanted one, which is read when one of its files is given. */
+  /** A PACS export: a JPEG image of another series beside the wanted one, read by giving one of its files. */
   @Test
   void aFileReadsItsSeriesBesideACompressedImageOfAnotherSeries() throws IOException {
     copy("dicom/ct_oblique", tmp);
@@ -117,8 +117,9 @@ class DicomSeriesReaderTest {
 
     VolumeFormatException e = assertThrows(VolumeFormatException.class,
         () -> new DicomSeriesReader().read(tmp.resolve("zz_report.dcm")));
-    assertEquals(tmp.resolve("zz_report.dcm") + ": this DICOM object holds no image (no pixel data; modality SR): it is "
-        + "a report, structure set or other non-image object. Pass a file of the image series instead", e.getMessage());
+    assertEquals(tmp.resolve("zz_report.dcm") + ": this DICOM object holds no image (no pixel data; modality SR): it "
+        + "is a report, structure set or other non-image object. Pass a file of the image series instead",
+        e.getMessage());
 
     copy("dicom/mr_slope", tmp);
     e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
@@ -275,6 +276,43 @@ class DicomSeriesReaderTest {
     VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
     assertEquals(slice + ": the file is truncated: its DICOM header places image data up to byte " + whole.length
         + ", but the file has " + (whole.length - 40) + " bytes; copy or export it again", e.getMessage());
+  }
+
+  /**
+   * Signed 8-bit pixels (BitsAllocated 8, PixelRepresentation 1): ImageJ's decoder reads them as 16-bit, pairs of bytes
+   * into one value, so the file is refused as unsupported rather than read wrong (or called truncated).
+   */
+  @Test
+  void refusesSigned8BitDicomAsUnsupported() throws IOException {
+    byte[] b = Files.readAllBytes(TestFiles.resource("dicom/ct_oblique/slice_a.dcm")); // signed 16-bit, 6 x 5
+    setUs(b, 0x0100, 8); // BitsAllocated
+    setUs(b, 0x0101, 8); // BitsStored
+    setUs(b, 0x0102, 7); // HighBit
+    int pixels = indexOf(b, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
+    b[pixels + 5] = 'B';
+    java.nio.ByteBuffer.wrap(b, pixels + 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(30);
+    Path file = tmp.resolve("s8.dcm");
+    Files.write(file, java.util.Arrays.copyOf(b, pixels + 12 + 30));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(file));
+    assertEquals(file + ": signed 8-bit DICOM (BitsAllocated 8, PixelRepresentation 1) is not supported: ImageJ 1.x "
+        + "decodes it as 16-bit, which gives wrong values. Convert the series to NIfTI first, e.g. with dcm2niix: "
+        + "'dcm2niix -z y -o OUTPUT_FOLDER " + tmp + "', then open the .nii.gz", e.getMessage());
+  }
+
+  /** Sets the explicit VR little endian US element (0028,element) of a file's bytes. */
+  private static void setUs(byte[] b, int element, int value) {
+    int at = indexOf(b, new byte[] {0x28, 0x00, (byte) element, (byte) (element >> 8), 'U', 'S', 2, 0});
+    b[at + 8] = (byte) value;
+    b[at + 9] = (byte) (value >> 8);
+  }
+
+  private static int indexOf(byte[] b, byte[] pattern) {
+    outer:
+    for (int i = 0; i + pattern.length <= b.length; i++) {
+      for (int k = 0; k < pattern.length; k++) if (b[i + k] != pattern[k]) continue outer;
+      return i;
+    }
+    throw new IllegalArgumentException("pattern not found");
   }
 
   @Test
