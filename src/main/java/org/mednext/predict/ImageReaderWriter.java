@@ -15,9 +15,12 @@ import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.TiffReader;
 import org.mednext.io.VolumeFormatException;
+import org.mednext.io.VolumeFormats;
+import org.mednext.io.VolumeReader;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.ImagePlusVolumes;
 import org.mednext.volume.Reorientation;
+import org.mednext.volume.Volume;
 
 /**
  * nnU-Net's image reader/writer classes (plans.json's {@code image_reader_writer}) as far as they decide what the
@@ -84,6 +87,19 @@ public enum ImageReaderWriter {
    * @param spacing (z, y, x), in the voxel order after {@code reorientation}
    */
   public record View(Reorientation reorientation, double[] spacing) {}
+
+  /**
+   * Reads {@code file} (a channel of a case) with the voxel values this reader's library gives where they differ from
+   * {@link VolumeFormats#read}'s: the SimpleITK readers scale a NIfTI file by ITK's rule
+   * ({@link NiftiReader#withItkScaling}).
+   */
+  public Volume<?> read(Path file) throws IOException {
+    VolumeReader r = VolumeFormats.readerFor(file);
+    if (r instanceof NiftiReader && (this == SIMPLE_ITK_IO || this == SIMPLE_ITK_IO_WITH_REORIENT)) {
+      r = NiftiReader.withItkScaling();
+    }
+    return r.read(file);
+  }
 
   /**
    * How this reader sees {@code file} (a channel of a case, a label file) as read into {@code geometry}, its NIfTI

@@ -110,6 +110,24 @@ class ImageReaderWriterTest {
   }
 
   /**
+   * scl_slope 0 with scl_inter 5 (a nibabel fixture): the SimpleITK readers add the intercept, as ITK does, in a case
+   * as read for prediction too; the nibabel readers and the others ignore both, as nibabel does.
+   */
+  @Test
+  void eachReaderScalesANiftiFileAsItsLibrary() throws Exception {
+    Path file = Path.of(getClass().getResource("/org/mednext/io/nifti/slope_zero.nii").toURI());
+    double stored = VolumeFormats.read(file).image().firstElement().getRealDouble();
+    double inter = NiftiReader.readHeader(file).sclInter();
+    for (ImageReaderWriter r : ImageReaderWriter.values()) {
+      boolean itk = r == ImageReaderWriter.SIMPLE_ITK_IO || r == ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT;
+      assertEquals(itk ? stored + inter : stored, r.read(file).image().firstElement().getRealDouble(), r.toString());
+    }
+    CaseInput input = new CaseInput("case", List.of(file));
+    assertEquals(stored + inter, input.load(ImageReaderWriter.SIMPLE_ITK_IO).channels()[0][0]);
+    assertEquals(stored, input.load(ImageReaderWriter.NIBABEL_IO).channels()[0][0]);
+  }
+
+  /**
    * A TIFF without a length unit is read with its numbers as mm: said once, naming the file, by the readers that take
    * the calibration; not for a calibrated one, nor for Tiff3DIO, which never looks at it.
    */
