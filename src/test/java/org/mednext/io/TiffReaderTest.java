@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.planar.PlanarImg;
+import net.imglib2.type.numeric.integer.ByteType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,99 @@ class TiffReaderTest {
     Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) end - 2 * 35 * 2));
     VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new TiffReader().read(cut));
     assertTrue(e.getMessage().startsWith(cut + ": the file is truncated"), e.getMessage());
+  }
+
+  /**
+   * int8 and uint32 samples (SampleFormat 2 and 1), which ImageJ reads as uint8 and int32: the stored values, as
+   * tifffile (nnU-Net's Tiff3DIO) reads them; uint32 as float32, which is what the network gets of any uint32 input.
+   * Several pages (ImageJ's stack opener) and one page, either byte order; a uint32 file without the tag too (TIFF's
+   * default is unsigned).
+   */
+  @Test
+  void readsInt8AndUint32WithTheirSign() throws IOException {
+    byte[][] int8 = {{-128, -5, 0, 1, 127, -1}, {5, -6, 7, -8, 9, -10}};
+    for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+      for (int pages = 1; pages <= 2; pages++) {
+        Path file = tmp.resolve("int8_" + order + pages + ".tif");
+        writeTiff(file, order, 3, 2, 8, 2, java.util.Arrays.copyOf(int8, pages));
+        Volume<?> v = new TiffReader().read(file);
+        assertInstanceOf(ByteType.class, v.image().getType(), file.toString());
+        assertEquals(signed(int8, pages), values(v), file.toString());
+      }
+    }
+    int[] u32 = {0, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, (int) 2544410530L, -1}; // 2^31 - 1, 2^31, ..., 2^32 - 1
+    for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+      for (int format : new int[] {1, 0}) {
+        for (int pages = 1; pages <= 2; pages++) {
+          byte[][] data = new byte[pages][];
+          for (int z = 0; z < pages; z++) {
+            ByteBuffer b = ByteBuffer.allocate(4 * u32.length).order(order);
+            for (int x : u32) b.putInt(x + z);
+            data[z] = b.array();
+          }
+          Path file = tmp.resolve("uint32_" + order + format + pages + ".tif");
+          writeTiff(file, order, 3, 2, 32, format, data);
+          List<Double> want = new java.util.ArrayList<>();
+          for (int z = 0; z < pages; z++) for (int x : u32) want.add((double) (float) Integer.toUnsignedLong(x + z));
+          assertEquals(want, values(new TiffReader().read(file)), file.toString());
+        }
+      }
+    }
+  }
+
+  /** The first {@code n} pages' bytes as signed values. */
+  private static List<Double> signed(byte[][] pages, int n) {
+    List<Double> out = new java.util.ArrayList<>();
+    for (int z = 0; z < n; z++) for (byte b : pages[z]) out.add((double) b);
+    return out;
+  }
+
+  /** The voxels, x fastest. */
+  private static List<Double> values(Volume<?> v) {
+    List<Double> out = new java.util.ArrayList<>();
+    for (net.imglib2.type.numeric.RealType<?> t : net.imglib2.view.Views.flatIterable(v.image())) {
+      out.add(t.getRealDouble());
+    }
+    return out;
+  }
+
+  /**
+   * A classic TIFF as a non-ImageJ writer stores it: one uncompressed strip per page, each page's directory after its
+   * pixels, BitsPerSample {@code bits} and SampleFormat {@code format} (0: no such tag).
+   */
+  static void writeTiff(Path file, ByteOrder order, int width, int height, int bits, int format, byte[][] pages)
+      throws IOException {
+    int entries = format == 0 ? 9 : 10;
+    int ifdSize = 2 + 12 * entries + 4;
+    int size = 8;
+    for (byte[] p : pages) size += p.length + ifdSize;
+    ByteBuffer b = ByteBuffer.allocate(size).order(order);
+    b.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M').put(b.get(0)).putShort((short) 42).putInt(8);
+    for (int z = 0; z < pages.length; z++) {
+      int strip = b.position();
+      b.put(pages[z]);
+      int ifd = b.position();
+      if (z == 0) b.putInt(4, ifd);
+      b.putShort((short) entries);
+      entry(b, 256, 4, width);
+      entry(b, 257, 4, height);
+      entry(b, 258, 3, bits);
+      entry(b, 259, 3, 1); // no compression
+      entry(b, 262, 3, 1); // black is zero
+      entry(b, 273, 4, strip);
+      entry(b, 277, 3, 1);
+      entry(b, 278, 4, height);
+      entry(b, 279, 4, pages[z].length);
+      if (format != 0) entry(b, 339, 3, format);
+      b.putInt(z + 1 < pages.length ? b.position() + 4 + pages[z + 1].length : 0); // the next page's directory
+    }
+    Files.write(file, b.array());
+  }
+
+  private static void entry(ByteBuffer b, int tag, int type, int value) {
+    b.putShort((short) tag).putShort((short) type).putInt(1);
+    if (type == 3) b.putShort((short) value).putShort((short) 0);
+    else b.putInt(value);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
