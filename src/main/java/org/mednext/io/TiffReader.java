@@ -5,6 +5,7 @@ import ij.io.FileInfo;
 import ij.io.FileOpener;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
+import ij.measure.Calibration;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.logging.Logger;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.converter.Converters;
 import net.imglib2.type.numeric.integer.ByteType;
@@ -29,14 +31,39 @@ import org.mednext.volume.Volume;
  * <p>ImageJ ignores the SampleFormat tag for 8-bit and 32-bit integer samples (int8 read as unsigned, uint32 as
  * signed int32); this reader reads the tag of the first directory itself and gives int8 as a signed ByteType view and
  * uint32 as the floats of the unsigned values (ImageJ's own unsigned 32-bit decoding).
+ *
+ * <p>Values: by default what Fiji shows, a 16-bit file's ImageJ calibration applied (signed 16-bit data stored +32768,
+ * a straight line a + b * v). {@link #storedValues} gives the numbers the file stores instead, as tifffile reads them
+ * (int16 files are signed there too), ignoring any ImageJ calibration function with a warning.
  */
 public final class TiffReader implements VolumeReader {
+
+  private static final Logger LOG = Logger.getLogger("org.mednext.io");
 
   /** TIFF SampleFormat values. */
   private static final int UNSIGNED = 1;
   private static final int SIGNED = 2;
   /** Directory entries looked at: more than any real TIFF has, and a header's claim never sizes a larger read. */
   private static final int MAX_ENTRIES = 1024;
+
+  private final boolean stored;
+
+  /** A reader that gives the values Fiji shows: a 16-bit file's ImageJ calibration applied. */
+  public TiffReader() {
+    this(false);
+  }
+
+  private TiffReader(boolean stored) {
+    this.stored = stored;
+  }
+
+  /**
+   * A reader that gives the numbers the file stores, as tifffile (nnU-Net's Tiff3DIO) reads them: an ImageJ calibration
+   * function is ignored, with a warning naming it; the signed values of an int16 file are its stored numbers.
+   */
+  public static TiffReader storedValues() {
+    return new TiffReader(true);
+  }
 
   @Override
   public String formatName() {
@@ -86,12 +113,33 @@ public final class TiffReader implements VolumeReader {
           + "ImageJ does not support; try opening it with Bio-Formats and saving it as NIfTI)");
     }
     ImageJData.requireComplete(path, info, "TIFF");
+    // an int16 file (SampleFormat 2) is held +32768 with ImageJ's signed calibration: that is its stored numbers
+    if (stored && imp.getCalibration().calibrated() && info[0].fileType != FileInfo.GRAY16_SIGNED) {
+      Calibration cal = imp.getCalibration();
+      LOG.warning(String.format(Locale.ROOT, "%s: its ImageJ calibration (%s) is ignored: the model's reader, "
+          + "nnU-Net's Tiff3DIO, reads the numbers the file stores (tifffile), and so was the model trained; if the "
+          + "calibrated values are what it should see, save them as the stored numbers (e.g. as a 32-bit or NIfTI "
+          + "file)", path, describe(cal)));
+      cal.disableDensityCalibration();
+    }
     try {
       Volume<?> v = ImagePlusVolumes.toVolume(imp);
       return int8 ? signedBytes(v) : v;
     } catch (IllegalArgumentException e) {
       throw new VolumeFormatException(path, e.getMessage(), e);
     }
+  }
+
+  private static String describe(Calibration cal) {
+    double[] c = cal.getCoefficients();
+    String unit = cal.getValueUnit();
+    String of = unit == null || unit.isEmpty() || unit.equals(Calibration.DEFAULT_VALUE_UNIT) ? ""
+        : ", in \"" + unit + "\"";
+    if (cal.isSigned16Bit()) return "signed 16-bit: value = stored - 32768" + of;
+    if (cal.getFunction() == Calibration.STRAIGHT_LINE && c != null && c.length >= 2) {
+      return String.format(Locale.ROOT, "value = %s + %s * stored%s", c[0], c[1], of);
+    }
+    return "function " + cal.getFunction() + " with coefficients " + java.util.Arrays.toString(c) + of;
   }
 
   /**

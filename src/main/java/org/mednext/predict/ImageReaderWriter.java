@@ -33,8 +33,9 @@ import org.mednext.volume.Volume;
  *       for micrometres);
  *   <li>{@code SimpleITKIOWithReorient}: the voxels reordered to RAS and that spacing permuted with them
  *       ({@code DICOMOrient} moves the spacing, it does not recompute it from the affine);
- *   <li>{@code Tiff3DIO}: the TIFF's calibration is ignored; the spacing is the {@code "spacing"} (z, y, x) of the
- *       case's {@code <case>.json} beside its {@code <case>_0000.tif}, or (1, 1, 1) without one;
+ *   <li>{@code Tiff3DIO}: the TIFF's calibration is ignored (values are the stored numbers, see {@link #read}); the
+ *       spacing is the {@code "spacing"} (z, y, x) of the case's {@code <case>.json} beside its
+ *       {@code <case>_0000.tif}, or (1, 1, 1) without one;
  *   <li>any other class (custom ones): the geometry's spacing in the file's voxel order.
  * </ul>
  */
@@ -70,7 +71,8 @@ public enum ImageReaderWriter {
       case SIMPLE_ITK_IO -> "voxels in the file's order; spacing |pixdim| in mm by the header's unit";
       case SIMPLE_ITK_IO_WITH_REORIENT -> "voxels reordered to RAS as ITK places the file; spacing |pixdim| in mm,"
           + " moved with the axes";
-      case TIFF_3D_IO -> "voxels in the file's order; spacing from <case>.json, else (1, 1, 1); calibration ignored";
+      case TIFF_3D_IO -> "voxels in the file's order, the stored numbers; spacing from <case>.json, else (1, 1, 1); "
+          + "calibration ignored";
       case OTHER -> "not one this program knows: voxels in the file's order, spacing as read";
     };
   }
@@ -91,12 +93,16 @@ public enum ImageReaderWriter {
   /**
    * Reads {@code file} (a channel of a case) with the voxel values this reader's library gives where they differ from
    * {@link VolumeFormats#read}'s: the SimpleITK readers scale a NIfTI file by ITK's rule
-   * ({@link NiftiReader#withItkScaling}).
+   * ({@link NiftiReader#withItkScaling}); Tiff3DIO, which reads with tifffile, takes a TIFF's stored numbers, an ImageJ
+   * calibration ignored ({@link TiffReader#storedValues}). The other readers get a TIFF's values as Fiji shows them:
+   * nnU-Net would not read a TIFF for them at all.
    */
   public Volume<?> read(Path file) throws IOException {
     VolumeReader r = VolumeFormats.readerFor(file);
     if (r instanceof NiftiReader && (this == SIMPLE_ITK_IO || this == SIMPLE_ITK_IO_WITH_REORIENT)) {
       r = NiftiReader.withItkScaling();
+    } else if (r instanceof TiffReader && this == TIFF_3D_IO) {
+      r = TiffReader.storedValues();
     }
     return r.read(file);
   }

@@ -128,6 +128,26 @@ class ImageReaderWriterTest {
   }
 
   /**
+   * A signed 16-bit stack saved from Fiji (stored +32768 under ImageJ's signed calibration): a Tiff3DIO model gets the
+   * stored numbers, as tifffile reads them for nnU-Net, in a case as read for prediction too; the other readers, for
+   * which nnU-Net reads no TIFF, get the values Fiji shows.
+   */
+  @Test
+  void tiff3dioReadsTheStoredNumbersAndTheOthersTheCalibratedValues() throws IOException {
+    ij.ImagePlus imp = org.mednext.volume.ImagePlusVolumes.toImagePlus(
+        Volume.of(ArrayImgs.shorts(new short[] {-1000, 24, 5, 6}, 2, 2, 1), Geometry.ofSpacing(1, 1, 1)), "ct");
+    Path file = tmp.resolve("ct_0000.tif");
+    new ij.io.FileSaver(imp).saveAsTiff(file.toString());
+    for (ImageReaderWriter r : ImageReaderWriter.values()) {
+      double first = r.read(file).image().firstElement().getRealDouble();
+      assertEquals(r == ImageReaderWriter.TIFF_3D_IO ? -1000 + 32768 : -1000, first, r.toString());
+    }
+    CaseInput input = new CaseInput("ct", List.of(file));
+    assertEquals(-1000 + 32768, input.load(ImageReaderWriter.TIFF_3D_IO).channels()[0][0]);
+    assertEquals(-1000, input.load(ImageReaderWriter.NIBABEL_IO).channels()[0][0]);
+  }
+
+  /**
    * A TIFF without a length unit is read with its numbers as mm: said once, naming the file, by the readers that take
    * the calibration; not for a calibrated one, nor for Tiff3DIO, which never looks at it.
    */
