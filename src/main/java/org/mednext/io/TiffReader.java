@@ -77,18 +77,26 @@ public final class TiffReader implements VolumeReader {
   }
 
   /**
-   * The unit of a TIFF's calibration as ImageJ decodes it from the file's first directory (null when it has none),
-   * without reading the pixels.
+   * What a TIFF's first directory says of its voxel size, as ImageJ decodes it, without reading the pixels.
+   *
+   * @param unit the calibration's unit, null when it has none
+   * @param sliceSpacingStored whether the file states its slice spacing: an ImageJ description does ("spacing=", or
+   *     none for exactly 1 unit, as ImageJ writes it); a plain TIFF's resolution tags hold x and y only, and ImageJ then
+   *     takes a depth of 1 unit
    */
-  public static String calibrationUnit(Path path) throws IOException {
+  public record StoredCalibration(String unit, boolean sliceSpacingStored) {}
+
+  /** What the file's first directory says of its voxel size (see {@link StoredCalibration}). */
+  public static StoredCalibration storedCalibration(Path path) throws IOException {
     Path absolute = path.toAbsolutePath();
     FileInfo[] info = new TiffDecoder(absolute.getParent().toString() + java.io.File.separator,
         absolute.getFileName().toString()).getTiffInfo();
-    if (info == null || info.length == 0) return null;
+    if (info == null || info.length == 0) return new StoredCalibration(null, false);
     FileInfo fi = info[0];
+    boolean imageJ = fi.description != null && fi.description.startsWith("ImageJ");
     new FileOpener(fi).decodeDescriptionString(fi); // an ImageJ TIFF keeps its unit in the description
     String unit = fi.unit == null ? "" : fi.unit.trim();
-    return unit.isEmpty() ? null : unit;
+    return new StoredCalibration(unit.isEmpty() ? null : unit, imageJ);
   }
 
   @Override

@@ -131,15 +131,24 @@ public enum ImageReaderWriter {
 
   /**
    * A TIFF without a length unit in its calibration (ImageJ's "pixel" when it has none) is read with its numbers as
-   * millimetres, 1 x 1 x 1 for most: the model then sees the image at a size it may never have been trained on.
+   * millimetres, 1 x 1 x 1 for most: the model then sees the image at a size it may never have been trained on. One with
+   * a length unit but no slice spacing (a plain TIFF's x/y resolution in cm or inch) gets ImageJ's default depth of 1
+   * unit, 10 or 25.4 mm, which changes the resampling along z as much as a wrong unit would.
    */
   private static void warnIfUncalibrated(Path file, Geometry geometry) throws IOException {
-    String unit = TiffReader.calibrationUnit(file);
-    if (ImagePlusVolumes.isLengthUnit(unit)) return;
+    TiffReader.StoredCalibration cal = TiffReader.storedCalibration(file);
+    String unit = cal.unit();
     double[] s = geometry.spacing();
-    LOG.warning(String.format(Locale.ROOT, "%s: the TIFF's calibration has no length unit (%s), so its voxel size "
-        + "%s x %s x %s is taken as mm; if that is wrong, set the size in Fiji (Image > Properties) and save the stack "
-        + "again", file, unit == null ? "none" : "\"" + unit + "\"", s[0], s[1], s[2]));
+    if (!ImagePlusVolumes.isLengthUnit(unit)) {
+      LOG.warning(String.format(Locale.ROOT, "%s: the TIFF's calibration has no length unit (%s), so its voxel size "
+          + "%s x %s x %s is taken as mm; if that is wrong, set the size in Fiji (Image > Properties) and save the "
+          + "stack again", file, unit == null ? "none" : "\"" + unit + "\"", s[0], s[1], s[2]));
+    } else if (!cal.sliceSpacingStored()) {
+      LOG.warning(String.format(Locale.ROOT, "%s: the TIFF stores no slice spacing (a plain TIFF's resolution is x "
+          + "and y only), so ImageJ's default depth of 1 %s is taken: %s mm along z, against %s x %s mm in x and y. "
+          + "If that is wrong, set the voxel depth in Fiji (Image > Properties) and save the stack again, or convert "
+          + "the image to NIfTI with its spacing", file, unit, s[2], s[0], s[1]));
+    }
   }
 
   /** What this reader does to the voxel order of an image it places at {@code geometry}. */

@@ -21,6 +21,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.testutil.LogRecords;
+import org.mednext.testutil.PlainTiffs;
 import org.mednext.testutil.SharedData;
 import org.mednext.volume.Volume;
 
@@ -112,7 +113,7 @@ class TiffReaderTest {
     for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
       for (int pages = 1; pages <= 2; pages++) {
         Path file = tmp.resolve("int8_" + order + pages + ".tif");
-        writeTiff(file, order, 3, 2, 8, 2, java.util.Arrays.copyOf(int8, pages));
+        PlainTiffs.write(file, order, 3, 2, 8, 2, java.util.Arrays.copyOf(int8, pages));
         Volume<?> v = new TiffReader().read(file);
         assertInstanceOf(ByteType.class, v.image().getType(), file.toString());
         assertEquals(signed(int8, pages), values(v), file.toString());
@@ -129,7 +130,7 @@ class TiffReaderTest {
             data[z] = b.array();
           }
           Path file = tmp.resolve("uint32_" + order + format + pages + ".tif");
-          writeTiff(file, order, 3, 2, 32, format, data);
+          PlainTiffs.write(file, order, 3, 2, 32, format, data);
           List<Double> want = new java.util.ArrayList<>();
           for (int z = 0; z < pages; z++) for (int x : u32) want.add((double) (float) Integer.toUnsignedLong(x + z));
           assertEquals(want, values(new TiffReader().read(file)), file.toString());
@@ -184,7 +185,7 @@ class TiffReaderTest {
       Path int16 = tmp.resolve("int16.tif");
       ByteBuffer b = ByteBuffer.allocate(2 * hu.length).order(ByteOrder.LITTLE_ENDIAN);
       for (short v : hu) b.putShort(v);
-      writeTiff(int16, ByteOrder.LITTLE_ENDIAN, 3, 2, 16, 2, new byte[][] {java.util.Arrays.copyOf(b.array(), 12),
+      PlainTiffs.write(int16, ByteOrder.LITTLE_ENDIAN, 3, 2, 16, 2, new byte[][] {java.util.Arrays.copyOf(b.array(), 12),
           java.util.Arrays.copyOfRange(b.array(), 12, 24)});
       assertEquals(fiji, values(TiffReader.storedValues().read(int16)));
       assertEquals(fiji, values(new TiffReader().read(int16)));
@@ -218,45 +219,6 @@ class TiffReaderTest {
       out.add(t.getRealDouble());
     }
     return out;
-  }
-
-  /**
-   * A classic TIFF as a non-ImageJ writer stores it: one uncompressed strip per page, each page's directory after its
-   * pixels, BitsPerSample {@code bits} and SampleFormat {@code format} (0: no such tag).
-   */
-  static void writeTiff(Path file, ByteOrder order, int width, int height, int bits, int format, byte[][] pages)
-      throws IOException {
-    int entries = format == 0 ? 9 : 10;
-    int ifdSize = 2 + 12 * entries + 4;
-    int size = 8;
-    for (byte[] p : pages) size += p.length + ifdSize;
-    ByteBuffer b = ByteBuffer.allocate(size).order(order);
-    b.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M').put(b.get(0)).putShort((short) 42).putInt(8);
-    for (int z = 0; z < pages.length; z++) {
-      int strip = b.position();
-      b.put(pages[z]);
-      int ifd = b.position();
-      if (z == 0) b.putInt(4, ifd);
-      b.putShort((short) entries);
-      entry(b, 256, 4, width);
-      entry(b, 257, 4, height);
-      entry(b, 258, 3, bits);
-      entry(b, 259, 3, 1); // no compression
-      entry(b, 262, 3, 1); // black is zero
-      entry(b, 273, 4, strip);
-      entry(b, 277, 3, 1);
-      entry(b, 278, 4, height);
-      entry(b, 279, 4, pages[z].length);
-      if (format != 0) entry(b, 339, 3, format);
-      b.putInt(z + 1 < pages.length ? b.position() + 4 + pages[z + 1].length : 0); // the next page's directory
-    }
-    Files.write(file, b.array());
-  }
-
-  private static void entry(ByteBuffer b, int tag, int type, int value) {
-    b.putShort((short) tag).putShort((short) type).putInt(1);
-    if (type == 3) b.putShort((short) value).putShort((short) 0);
-    else b.putInt(value);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
