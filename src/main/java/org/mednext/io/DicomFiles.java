@@ -1,16 +1,24 @@
 package org.mednext.io;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
- * What this package reads from DICOM files itself, before ImageJ sees them: the DICM marker and the transfer
- * syntax in the file meta information (group 0002, always explicit VR little endian).
+ * What this package reads from DICOM files itself, before ImageJ sees them: the DICM marker, the transfer syntax in
+ * the file meta information (group 0002, always explicit VR little endian), and a few top-level tags of the data set
+ * ({@link #header}) to group files into series before anything is decoded.
  */
 final class DicomFiles {
 
@@ -38,8 +46,32 @@ final class DicomFiles {
       Map.entry("1.2.840.10008.1.2.5", "RLE Lossless"));
 
   /** Explicit VRs with a 2-byte reserved field and a 4-byte length. */
-  private static final String LONG_VRS = "OB OD OF OL OV OW SQ SV UC UN UR UT UV";
+  private static final Set<String> LONG_VRS =
+      Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
   private static final int MAX_META = 1 << 16;
+  /** Longest text value {@link #header} keeps (UIs hold 64 characters, LOs 64); longer ones are skipped. */
+  private static final int MAX_TEXT = 1024;
+  /** Deepest nesting of sequences {@link #header} follows. */
+  private static final int MAX_DEPTH = 32;
+  private static final long UNDEFINED_LENGTH = 0xFFFFFFFFL;
+  private static final int ITEM = 0xFFFEE000;
+  private static final int ITEM_END = 0xFFFEE00D;
+  private static final int SEQUENCE_END = 0xFFFEE0DD;
+  private static final int SERIES_UID = 0x0020000E;
+  private static final int SERIES_DESCRIPTION = 0x0008103E;
+  private static final int MODALITY = 0x00080060;
+  /** Float, double float and (integer) pixel data: 7FE0,0008, 7FE0,0009 and 7FE0,0010. */
+  private static final int FIRST_PIXEL_DATA = 0x7FE00008;
+  private static final int LAST_PIXEL_DATA = 0x7FE00010;
+
+  /**
+   * What the series reader needs of a file before decoding it.
+   *
+   * @param seriesUid SeriesInstanceUID, or null when the file has none or could not be scanned
+   * @param hasPixelData whether the data set has pixel data; true also when the scan could not follow the file, so
+   *     that the decoder reports on it if it is read
+   */
+  record Header(Path file, String seriesUid, String seriesDescription, String modality, boolean hasPixelData) {}
 
   private DicomFiles() {}
 
@@ -58,34 +90,191 @@ final class DicomFiles {
 
   /** The transfer syntax UID from the file meta information, or null when the file has none. */
   static String transferSyntax(Path file) throws IOException {
-    byte[] b;
+    Meta m = meta(prefix(file));
+    return m == null ? null : m.transferSyntax;
+  }
+
+  /** The file meta information: its transfer syntax (null without one) and where the data set starts (-1: unknown). */
+  private record Meta(String transferSyntax, int end) {}
+
+  private static byte[] prefix(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      b = in.readNBytes(132 + MAX_META);
+      return in.readNBytes(132 + MAX_META);
     }
+  }
+
+  /** The meta information in the first bytes {@code b} of a file; null without the DICM marker. */
+  private static Meta meta(byte[] b) {
     if (b.length < 132 || b[128] != 'D' || b[129] != 'I' || b[130] != 'C' || b[131] != 'M') return null;
+    String uid = null;
     int p = 132;
     while (p + 8 <= b.length) {
       int group = u16(b, p);
       int element = u16(b, p + 2);
-      if (group != 0x0002) return null;
+      if (group != 0x0002) return new Meta(uid, p);
       String vr = new String(b, p + 4, 2, StandardCharsets.US_ASCII);
       long length;
       int value;
       if (LONG_VRS.contains(vr)) {
-        if (p + 12 > b.length) return null;
+        if (p + 12 > b.length) return new Meta(uid, -1);
         length = u16(b, p + 8) | (long) u16(b, p + 10) << 16;
         value = p + 12;
       } else {
         length = u16(b, p + 6);
         value = p + 8;
       }
-      if (value + length > b.length) return null;
+      if (value + length > b.length) return new Meta(uid, -1);
       if (element == 0x0010) {
-        return new String(b, value, (int) length, StandardCharsets.US_ASCII).replace("\0", "").trim();
+        uid = new String(b, value, (int) length, StandardCharsets.US_ASCII).replace("\0", "").trim();
       }
       p = (int) (value + length);
     }
-    return null;
+    // a file of meta information alone has an empty data set; else the meta information is longer than we read
+    return new Meta(uid, p == b.length && b.length < 132 + MAX_META ? p : -1);
+  }
+
+  /**
+   * SeriesInstanceUID, SeriesDescription, Modality and whether there is pixel data, from a scan of the data set's
+   * top level that skips every value and sequence by its length and decodes nothing (a report or structure set
+   * holds no pixel data; a compressed image is found without decompressing it). A deflated data set is inflated on
+   * the way. A file the scan cannot follow (damaged, or encoded in a way it does not know) comes back as an image of
+   * unknown series.
+   */
+  static Header header(Path file) throws IOException {
+    byte[] head = prefix(file);
+    Meta meta = meta(head);
+    int start;
+    String syntax;
+    if (meta != null) {
+      if (meta.end < 0) return new Header(file, null, null, null, true); // not ours to judge: ImageJ will tell
+      start = meta.end;
+      syntax = meta.transferSyntax == null ? "" : meta.transferSyntax;
+    } else {
+      // no meta information: ImageJ assumes implicit VR little endian; an explicit VR shows as two capitals
+      start = 0;
+      boolean explicit = head.length >= 6 && isCapital(head[4]) && isCapital(head[5]);
+      syntax = explicit ? "1.2.840.10008.1.2.1" : "1.2.840.10008.1.2";
+    }
+    Inflater inflater = null;
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 13)) {
+      raw.skipNBytes(start);
+      InputStream in = raw;
+      if (syntax.equals("1.2.840.10008.1.2.1.99")) {
+        inflater = new Inflater(true); // the data set after the meta information is raw deflate
+        in = new InflaterInputStream(raw, inflater);
+      }
+      DataSet d = new DataSet(in, !syntax.equals("1.2.840.10008.1.2"),
+          syntax.equals("1.2.840.10008.1.2.2") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+      return d.scan(file);
+    } catch (EOFException | MalformedException | java.util.zip.ZipException e) {
+      return new Header(file, null, null, null, true);
+    } finally {
+      if (inflater != null) inflater.end();
+    }
+  }
+
+  private static boolean isCapital(byte b) {
+    return b >= 'A' && b <= 'Z';
+  }
+
+  /** A data set that does not parse as DICOM. */
+  private static final class MalformedException extends IOException {
+    MalformedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Element headers read one after the other from a data set; values skipped unless asked for. */
+  private static final class DataSet {
+    private final InputStream in;
+    private final boolean explicit;
+    private final ByteOrder order;
+    private int tag;
+    private String vr;
+    private long length;
+
+    DataSet(InputStream in, boolean explicit, ByteOrder order) {
+      this.in = in;
+      this.explicit = explicit;
+      this.order = order;
+    }
+
+    Header scan(Path file) throws IOException {
+      String uid = null;
+      String description = null;
+      String modality = null;
+      while (next(explicit)) {
+        if (Integer.compareUnsigned(tag, FIRST_PIXEL_DATA) >= 0) {
+          boolean pixels = Integer.compareUnsigned(tag, LAST_PIXEL_DATA) <= 0;
+          return new Header(file, uid, description, modality, pixels); // tags ascend: nothing of ours after it
+        }
+        if (tag == SERIES_UID) uid = text();
+        else if (tag == SERIES_DESCRIPTION) description = text();
+        else if (tag == MODALITY) modality = text();
+        else skipValue(explicit, 0);
+      }
+      return new Header(file, uid, description, modality, false);
+    }
+
+    /** Reads the next element's tag, VR and length; false at the end of the data. */
+    private boolean next(boolean explicitVr) throws IOException {
+      byte[] h = in.readNBytes(8);
+      if (h.length == 0) return false;
+      if (h.length < 8) throw new EOFException();
+      ByteBuffer b = ByteBuffer.wrap(h).order(order);
+      tag = (b.getShort(0) & 0xffff) << 16 | (b.getShort(2) & 0xffff);
+      if ((tag >>> 16) == 0xFFFE || !explicitVr) { // items and delimiters carry no VR
+        vr = null;
+        length = b.getInt(4) & 0xffffffffL;
+        return true;
+      }
+      vr = new String(h, 4, 2, StandardCharsets.US_ASCII);
+      if (LONG_VRS.contains(vr)) {
+        byte[] l = in.readNBytes(4);
+        if (l.length < 4) throw new EOFException();
+        length = ByteBuffer.wrap(l).order(order).getInt() & 0xffffffffL;
+      } else {
+        length = b.getShort(6) & 0xffff;
+      }
+      return true;
+    }
+
+    private String text() throws IOException {
+      if (length == UNDEFINED_LENGTH) throw new MalformedException("text of undefined length");
+      if (length > MAX_TEXT) {
+        in.skipNBytes(length);
+        return null;
+      }
+      byte[] v = in.readNBytes((int) length);
+      if (v.length < length) throw new EOFException();
+      String s = new String(v, StandardCharsets.ISO_8859_1).replace("\0", "").trim();
+      return s.isEmpty() ? null : s;
+    }
+
+    /** Skips the current element's value: by its length, or item by item when that is undefined (a sequence). */
+    private void skipValue(boolean explicitVr, int depth) throws IOException {
+      if (length != UNDEFINED_LENGTH) {
+        in.skipNBytes(length);
+        return;
+      }
+      if (depth >= MAX_DEPTH) throw new MalformedException("sequences nested deeper than " + MAX_DEPTH);
+      // the items of a UN element of undefined length are implicit VR little endian (PS3.5 6.2.2)
+      boolean itemsExplicit = explicitVr && !"UN".equals(vr);
+      while (true) {
+        if (!next(false)) throw new EOFException();
+        if (tag == SEQUENCE_END) return;
+        if (tag != ITEM) throw new MalformedException("no item in a sequence");
+        if (length != UNDEFINED_LENGTH) {
+          in.skipNBytes(length);
+          continue;
+        }
+        while (true) {
+          if (!next(itemsExplicit)) throw new EOFException();
+          if (tag == ITEM_END) break;
+          skipValue(itemsExplicit, depth + 1);
+        }
+      }
+    }
   }
 
   /**

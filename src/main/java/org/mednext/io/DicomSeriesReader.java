@@ -23,7 +23,9 @@ import org.mednext.volume.Volume;
  * Reads a DICOM series (a folder of single-frame files) through ImageJ 1.x's DICOM decoder, headless.
  *
  * <p>Given a folder, it reads every DICOM file in it (by the "DICM" marker, or a .dcm name); the folder must
- * hold one series. Given a file, it reads the series of that file from the file's folder. Slices are sorted by
+ * hold one image series. Given a file, it reads the series of that file from the file's folder. Files are grouped
+ * by SeriesInstanceUID from their headers before anything is decoded: objects without pixel data (reports,
+ * structure sets) are no series, and only the wanted series' files must be decodable. Slices are sorted by
  * their ImagePositionPatient along the slice normal (row direction x column direction), not by name or
  * instance number.
  *
@@ -73,23 +75,36 @@ public final class DicomSeriesReader implements VolumeReader {
     if (files.isEmpty()) {
       throw new VolumeFormatException(folder, "no DICOM files (with the DICM marker or a .dcm name) in this folder");
     }
-    for (Path f : files) DicomFiles.checkReadable(f); // fail fast, before decoding anything
-    Map<String, List<DicomSlice>> series = new LinkedHashMap<>();
+    // Series from the headers before any file is checked or decoded: a PACS or CD export mixes in objects of other
+    // series that ImageJ cannot decode (compressed localizers) or that hold no image (dose reports, structure sets,
+    // presentation states); only the wanted series has to be readable, and objects without pixels are no series.
+    Map<String, List<DicomFiles.Header>> series = new LinkedHashMap<>();
+    DicomFiles.Header given = null;
     for (Path f : files) {
-      DicomSlice s = DicomSlice.read(f);
-      series.computeIfAbsent(String.valueOf(s.seriesUid), k -> new ArrayList<>()).add(s);
+      DicomFiles.Header h = DicomFiles.header(f);
+      if (!folderGiven && Files.isSameFile(f, path)) given = h;
+      if (h.hasPixelData()) series.computeIfAbsent(String.valueOf(h.seriesUid()), k -> new ArrayList<>()).add(h);
     }
-    List<DicomSlice> slices;
+    List<DicomFiles.Header> wanted;
     if (folderGiven) {
-      if (series.size() > 1) throw new VolumeFormatException(folder, severalSeries(series));
-      slices = series.values().iterator().next();
-    } else {
-      slices = null;
-      for (List<DicomSlice> s : series.values()) {
-        for (DicomSlice x : s) if (Files.isSameFile(x.file, path)) slices = s;
+      if (series.isEmpty()) {
+        throw new VolumeFormatException(folder, "none of the " + files.size() + " DICOM files holds an image (pixel "
+            + "data); they are reports, structure sets or other non-image objects. Pass the folder of an image series");
       }
-      if (slices == null) throw new VolumeFormatException(path, "not a DICOM file ImageJ can read");
+      if (series.size() > 1) throw new VolumeFormatException(folder, severalSeries(series));
+      wanted = series.values().iterator().next();
+    } else {
+      if (given == null) throw new VolumeFormatException(path, "not a DICOM file ImageJ can read");
+      if (!given.hasPixelData()) {
+        throw new VolumeFormatException(path, "this DICOM object holds no image (no pixel data; modality "
+            + (given.modality() == null ? "not given" : given.modality()) + "): it is a report, structure set or other "
+            + "non-image object. Pass a file of the image series instead");
+      }
+      wanted = series.get(String.valueOf(given.seriesUid()));
     }
+    for (DicomFiles.Header h : wanted) DicomFiles.checkReadable(h.file()); // fail fast, before decoding anything
+    List<DicomSlice> slices = new ArrayList<>();
+    for (DicomFiles.Header h : wanted) slices.add(DicomSlice.read(h.file()));
     return assemble(slices, folder);
   }
 
@@ -215,14 +230,14 @@ public final class DicomSeriesReader implements VolumeReader {
     return Planes.planar(planes, dims, new FloatType());
   }
 
-  private static String severalSeries(Map<String, List<DicomSlice>> series) {
+  private static String severalSeries(Map<String, List<DicomFiles.Header>> series) {
     StringBuilder s = new StringBuilder("the folder holds " + series.size() + " series; pass one file of the wanted "
         + "series instead of the folder, or separate them:");
-    for (Map.Entry<String, List<DicomSlice>> e : series.entrySet()) {
-      DicomSlice first = e.getValue().get(0);
+    for (Map.Entry<String, List<DicomFiles.Header>> e : series.entrySet()) {
+      DicomFiles.Header first = e.getValue().get(0);
       s.append(String.format(Locale.ROOT, "%n  %s (%s): %d files, e.g. %s", e.getKey(),
-          first.seriesDescription == null ? "no description" : first.seriesDescription, e.getValue().size(),
-          first.file.getFileName()));
+          first.seriesDescription() == null ? "no description" : first.seriesDescription(), e.getValue().size(),
+          first.file().getFileName()));
     }
     return s.toString();
   }

@@ -80,7 +80,7 @@ public final class NiftiHeader {
     return voxOffset;
   }
 
-  /** {@code scl_slope} as stored (may be 0 or NaN, meaning no scaling). */
+  /** {@code scl_slope} as stored (may be 0 or NaN; see {@link #scaling} for what readers make of it). */
   public double sclSlope() {
     return sclSlope;
   }
@@ -95,7 +95,30 @@ public final class NiftiHeader {
    * 1 and intercept 0 (which changes nothing and keeps the native type).
    */
   public boolean hasScaling() {
-    return sclSlope != 0 && Double.isFinite(sclSlope) && !(sclSlope == 1 && sclInter == 0);
+    return scaling(false) != null;
+  }
+
+  /**
+   * The (slope, intercept) applied on reading, or null where the stored values are kept.
+   *
+   * <p>nibabel: a slope of 0 or not finite means no scaling, the intercept ignored too; (1, 0) keeps the native type.
+   * A finite slope with a non-finite intercept is an error there, left to the reader to refuse.
+   *
+   * <p>ITK ({@code itk}): nifti1_io's {@code nifti_convert_nhdr2nim} reads both through {@code FIXED_FLOAT}, a
+   * non-finite value becoming 0; {@code NiftiImageIO::ReadImageInformation} then takes a slope below DBL_EPSILON in
+   * magnitude as 1 and keeps the intercept, and {@code MustRescale} scales unless the slope is within DBL_EPSILON of 1
+   * and the intercept of 0 (ITK 5.4's itkNiftiImageIO.cxx; ITK 5.4.3 gives these values on such headers).
+   */
+  double[] scaling(boolean itk) {
+    if (!itk) {
+      return sclSlope != 0 && Double.isFinite(sclSlope) && !(sclSlope == 1 && sclInter == 0)
+          ? new double[] {sclSlope, sclInter} : null;
+    }
+    double eps = Math.ulp(1.0);
+    double slope = Double.isFinite(sclSlope) ? sclSlope : 0;
+    double inter = Double.isFinite(sclInter) ? sclInter : 0;
+    if (Math.abs(slope) < eps) slope = 1;
+    return Math.abs(slope - 1) > eps || Math.abs(inter) > eps ? new double[] {slope, inter} : null;
   }
 
   /** {@code qform_code} (0 = no qform). */

@@ -39,7 +39,7 @@ final class NiftiHeaderCodec {
   /**
    * Parses and validates a whole header ({@code raw} holds exactly 348 or 540 bytes, as announced by its first
    * four). Checks everything that can be checked without the data: magic, dims, datatype and bitpix, vox_offset,
-   * scaling, and the size limits of one plane and of the number of planes.
+   * and the size limits of one plane and of the number of planes (scaling is the reader's: its rules differ).
    */
   static NiftiHeader parse(byte[] raw, ByteOrder order, Path file) throws VolumeFormatException {
     ByteBuffer b = ByteBuffer.wrap(raw).order(order);
@@ -137,9 +137,6 @@ final class NiftiHeaderCodec {
     if (h.singleFile && h.voxOffset < headerSize) {
       throw new VolumeFormatException(file, "vox_offset " + h.voxOffset + " points into the " + headerSize
           + "-byte header; a single-file NIfTI needs vox_offset >= " + (headerSize + 4));
-    }
-    if (h.sclSlope != 0 && Double.isFinite(h.sclSlope) && !Double.isFinite(h.sclInter)) {
-      throw new VolumeFormatException(file, "scl_slope is " + h.sclSlope + " but scl_inter is " + h.sclInter);
     }
     long planeVoxels = size(h, 1) * size(h, 2);
     if (planeVoxels > MAX_PLANE_VOXELS) {

@@ -29,7 +29,8 @@ import org.mednext.volume.Volume;
  * ...). A 4-D file's fourth axis becomes the channel axis; 5-D files with a fifth dimension above 1 are refused.
  * When {@code scl_slope} is finite and non-zero (and not the identity 1, 0), voxels are scaled as nibabel does,
  * {@code value = raw * slope + inter} in double, and stored as FloatType (DoubleType for float64, int64 and
- * uint64 files).
+ * uint64 files). {@link #withItkScaling} reads the scaling fields as ITK does instead (see
+ * {@link NiftiHeader#scaling}), for models whose nnU-Net reader is SimpleITK's.
  *
  * <p>Geometry: spacing = |pixdim[1..3]|; affine by nibabel's rule, see {@link NiftiHeader#affine()} (which also
  * explains how ITK differs). {@code xyzt_units} is not applied.
@@ -44,6 +45,25 @@ public final class NiftiReader implements VolumeReader {
 
   /** Bytes read from the file at a time (a multiple of every voxel size). */
   private static final int CHUNK = 1 << 22;
+
+  private final boolean itkScaling;
+
+  /** A reader that scales voxels by nibabel's rule. */
+  public NiftiReader() {
+    this(false);
+  }
+
+  private NiftiReader(boolean itkScaling) {
+    this.itkScaling = itkScaling;
+  }
+
+  /**
+   * A reader that scales voxels as ITK does: a slope of 0 (or not finite) is 1 with the intercept kept, a non-finite
+   * intercept 0; nibabel ignores both in the first case and refuses the second.
+   */
+  public static NiftiReader withItkScaling() {
+    return new NiftiReader(true);
+  }
 
   @Override
   public String formatName() {
@@ -83,18 +103,27 @@ public final class NiftiReader implements VolumeReader {
       if (h.singleFile) {
         checkDataSize(h, headerFile, headerFile);
         skip(in, h.voxOffset - headerSize, h, headerFile);
-        return readVolume(in, h, headerFile);
+        return readVolume(in, h, headerFile, scaling(h, headerFile));
       }
       Path dataFile = dataFileOf(headerFile);
       try (InputStream data = open(dataFile)) {
         checkDataSize(h, headerFile, dataFile);
         skip(data, h.voxOffset, h, dataFile);
-        return readVolume(data, h, dataFile);
+        return readVolume(data, h, dataFile, scaling(h, headerFile));
       }
     }
   }
 
-  private static Volume<?> readVolume(InputStream in, NiftiHeader h, Path file) throws IOException {
+  /** The (slope, intercept) to apply, or null; a valid slope with a non-finite intercept is refused, as by nibabel. */
+  private double[] scaling(NiftiHeader h, Path headerFile) throws VolumeFormatException {
+    if (!itkScaling && h.sclSlope != 0 && Double.isFinite(h.sclSlope) && !Double.isFinite(h.sclInter)) {
+      throw new VolumeFormatException(headerFile, "scl_slope is " + h.sclSlope + " but scl_inter is " + h.sclInter
+          + " (nibabel refuses such a header too); set scl_inter in the file, e.g. to 0 with nibabel");
+    }
+    return h.scaling(itkScaling);
+  }
+
+  private static Volume<?> readVolume(InputStream in, NiftiHeader h, Path file, double[] scaling) throws IOException {
     NiftiDatatype dt = h.datatype();
     long[] size = {NiftiHeaderCodec.size(h, 1), NiftiHeaderCodec.size(h, 2), NiftiHeaderCodec.size(h, 3),
         NiftiHeaderCodec.size(h, 4)};
@@ -107,12 +136,11 @@ public final class NiftiReader implements VolumeReader {
             + " (sform_code " + h.sformCode + ", qform_code " + h.qformCode + ")");
       }
     }
-    boolean scaled = h.hasScaling();
     // NB: not sized by the header's claim, which may be a lie for compressed data.
     List<Object> arrays = new ArrayList<>(Math.min(planes, 4096));
     for (int p = 0; p < planes; p++) {
       Object raw = readPlane(in, h, dt, planeVoxels, p, planes, file);
-      arrays.add(scaled ? Planes.scale(raw, dt, h.sclSlope, h.sclInter) : raw);
+      arrays.add(scaling != null ? Planes.scale(raw, dt, scaling[0], scaling[1]) : raw);
     }
     if (in instanceof GZIPInputStream) requireIntactGzip(in, file);
     warnIfSpacingRepaired(h, file);

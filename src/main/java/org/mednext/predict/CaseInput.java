@@ -21,7 +21,6 @@ import org.mednext.io.DicomSeriesReader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.TiffReader;
 import org.mednext.io.VolumeFormatException;
-import org.mednext.io.VolumeFormats;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
@@ -301,7 +300,7 @@ public record CaseInput(String id, List<Path> channels, String problem) {
     int[] firstShape = null;
     double[] firstSpacing = null;
     for (Path p : channels) {
-      Volume<?> v = VolumeFormats.read(p);
+      Volume<?> v = reader.read(p);
       ImageReaderWriter.View view = reader.view(p, v.geometry());
       Reorientation r = view.reorientation();
       int[] shape = r.shape(VolumeArrays.shapeZyx(v));

@@ -15,9 +15,12 @@ import org.mednext.io.NiftiHeader;
 import org.mednext.io.NiftiReader;
 import org.mednext.io.TiffReader;
 import org.mednext.io.VolumeFormatException;
+import org.mednext.io.VolumeFormats;
+import org.mednext.io.VolumeReader;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.ImagePlusVolumes;
 import org.mednext.volume.Reorientation;
+import org.mednext.volume.Volume;
 
 /**
  * nnU-Net's image reader/writer classes (plans.json's {@code image_reader_writer}) as far as they decide what the
@@ -30,8 +33,9 @@ import org.mednext.volume.Reorientation;
  *       for micrometres);
  *   <li>{@code SimpleITKIOWithReorient}: the voxels reordered to RAS and that spacing permuted with them
  *       ({@code DICOMOrient} moves the spacing, it does not recompute it from the affine);
- *   <li>{@code Tiff3DIO}: the TIFF's calibration is ignored; the spacing is the {@code "spacing"} (z, y, x) of the
- *       case's {@code <case>.json} beside its {@code <case>_0000.tif}, or (1, 1, 1) without one;
+ *   <li>{@code Tiff3DIO}: the TIFF's calibration is ignored (values are the stored numbers, see {@link #read}); the
+ *       spacing is the {@code "spacing"} (z, y, x) of the case's {@code <case>.json} beside its
+ *       {@code <case>_0000.tif}, or (1, 1, 1) without one;
  *   <li>any other class (custom ones): the geometry's spacing in the file's voxel order.
  * </ul>
  */
@@ -67,7 +71,8 @@ public enum ImageReaderWriter {
       case SIMPLE_ITK_IO -> "voxels in the file's order; spacing |pixdim| in mm by the header's unit";
       case SIMPLE_ITK_IO_WITH_REORIENT -> "voxels reordered to RAS as ITK places the file; spacing |pixdim| in mm,"
           + " moved with the axes";
-      case TIFF_3D_IO -> "voxels in the file's order; spacing from <case>.json, else (1, 1, 1); calibration ignored";
+      case TIFF_3D_IO -> "voxels in the file's order, the stored numbers; spacing from <case>.json, else (1, 1, 1); "
+          + "calibration ignored";
       case OTHER -> "not one this program knows: voxels in the file's order, spacing as read";
     };
   }
@@ -84,6 +89,23 @@ public enum ImageReaderWriter {
    * @param spacing (z, y, x), in the voxel order after {@code reorientation}
    */
   public record View(Reorientation reorientation, double[] spacing) {}
+
+  /**
+   * Reads {@code file} (a channel of a case) with the voxel values this reader's library gives where they differ from
+   * {@link VolumeFormats#read}'s: the SimpleITK readers scale a NIfTI file by ITK's rule
+   * ({@link NiftiReader#withItkScaling}); Tiff3DIO, which reads with tifffile, takes a TIFF's stored numbers, an ImageJ
+   * calibration ignored ({@link TiffReader#storedValues}). The other readers get a TIFF's values as Fiji shows them:
+   * nnU-Net would not read a TIFF for them at all.
+   */
+  public Volume<?> read(Path file) throws IOException {
+    VolumeReader r = VolumeFormats.readerFor(file);
+    if (r instanceof NiftiReader && (this == SIMPLE_ITK_IO || this == SIMPLE_ITK_IO_WITH_REORIENT)) {
+      r = NiftiReader.withItkScaling();
+    } else if (r instanceof TiffReader && this == TIFF_3D_IO) {
+      r = TiffReader.storedValues();
+    }
+    return r.read(file);
+  }
 
   /**
    * How this reader sees {@code file} (a channel of a case, a label file) as read into {@code geometry}, its NIfTI
@@ -109,15 +131,24 @@ public enum ImageReaderWriter {
 
   /**
    * A TIFF without a length unit in its calibration (ImageJ's "pixel" when it has none) is read with its numbers as
-   * millimetres, 1 x 1 x 1 for most: the model then sees the image at a size it may never have been trained on.
+   * millimetres, 1 x 1 x 1 for most: the model then sees the image at a size it may never have been trained on. One with
+   * a length unit but no slice spacing (a plain TIFF's x/y resolution in cm or inch) gets ImageJ's default depth of 1
+   * unit, 10 or 25.4 mm, which changes the resampling along z as much as a wrong unit would.
    */
   private static void warnIfUncalibrated(Path file, Geometry geometry) throws IOException {
-    String unit = TiffReader.calibrationUnit(file);
-    if (ImagePlusVolumes.isLengthUnit(unit)) return;
+    TiffReader.StoredCalibration cal = TiffReader.storedCalibration(file);
+    String unit = cal.unit();
     double[] s = geometry.spacing();
-    LOG.warning(String.format(Locale.ROOT, "%s: the TIFF's calibration has no length unit (%s), so its voxel size "
-        + "%s x %s x %s is taken as mm; if that is wrong, set the size in Fiji (Image > Properties) and save the stack "
-        + "again", file, unit == null ? "none" : "\"" + unit + "\"", s[0], s[1], s[2]));
+    if (!ImagePlusVolumes.isLengthUnit(unit)) {
+      LOG.warning(String.format(Locale.ROOT, "%s: the TIFF's calibration has no length unit (%s), so its voxel size "
+          + "%s x %s x %s is taken as mm; if that is wrong, set the size in Fiji (Image > Properties) and save the "
+          + "stack again", file, unit == null ? "none" : "\"" + unit + "\"", s[0], s[1], s[2]));
+    } else if (!cal.sliceSpacingStored()) {
+      LOG.warning(String.format(Locale.ROOT, "%s: the TIFF stores no slice spacing (a plain TIFF's resolution is x "
+          + "and y only), so ImageJ's default depth of 1 %s is taken: %s mm along z, against %s x %s mm in x and y. "
+          + "If that is wrong, set the voxel depth in Fiji (Image > Properties) and save the stack again, or convert "
+          + "the image to NIfTI with its spacing", file, unit, s[2], s[0], s[1]));
+    }
   }
 
   /** What this reader does to the voxel order of an image it places at {@code geometry}. */

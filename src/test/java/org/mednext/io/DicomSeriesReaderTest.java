@@ -92,6 +92,127 @@ class DicomSeriesReaderTest {
     assertEquals(4, ((Volume<?>) new DicomSeriesReader().read(tmp.resolve("slice_a.dcm"))).image().dimension(2));
   }
 
+  /** A PACS export: a JPEG image of another series beside the wanted one, read by giving one of its files. */
+  @Test
+  void aFileReadsItsSeriesBesideACompressedImageOfAnotherSeries() throws IOException {
+    copy("dicom/ct_oblique", tmp);
+    Files.copy(TestFiles.resource("dicom/jpeg_baseline/jpeg.dcm"), tmp.resolve("zz_localizer.dcm"));
+    assertMatches(series("dicom/ct_oblique"), new DicomSeriesReader().read(tmp.resolve("slice_c.dcm")), 1e-3);
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
+    assertTrue(e.getMessage().startsWith(tmp + ": the folder holds 2 series"), e.getMessage());
+  }
+
+  /**
+   * Objects without pixel data (a structured report, in explicit and in implicit VR, with nested sequences of undefined
+   * length before its SeriesInstanceUID) are no series: a folder with one image series beside them reads, a folder with
+   * two counts two, and a report given as the file is refused naming what it is.
+   */
+  @Test
+  void objectsWithoutPixelDataAreNoSeries() throws IOException {
+    copy("dicom/ct_oblique", tmp);
+    writeReport(tmp.resolve("zz_report.dcm"), "1.2.826.0.1.3680043.8.498.1", false);
+    writeReport(tmp.resolve("zz_report_implicit.dcm"), "1.2.826.0.1.3680043.8.498.2", true);
+    assertMatches(series("dicom/ct_oblique"), new DicomSeriesReader().read(tmp), 1e-3);
+    assertMatches(series("dicom/ct_oblique"), new DicomSeriesReader().read(tmp.resolve("slice_b.dcm")), 1e-3);
+
+    VolumeFormatException e = assertThrows(VolumeFormatException.class,
+        () -> new DicomSeriesReader().read(tmp.resolve("zz_report.dcm")));
+    assertEquals(tmp.resolve("zz_report.dcm") + ": this DICOM object holds no image (no pixel data; modality SR): it "
+        + "is a report, structure set or other non-image object. Pass a file of the image series instead",
+        e.getMessage());
+
+    copy("dicom/mr_slope", tmp);
+    e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
+    assertTrue(e.getMessage().startsWith(tmp + ": the folder holds 2 series"), e.getMessage());
+  }
+
+  @Test
+  void refusesAFolderOfObjectsWithoutPixelData() throws IOException {
+    writeReport(tmp.resolve("report.dcm"), "1.2.826.0.1.3680043.8.498.1", false);
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
+    assertTrue(e.getMessage().startsWith(tmp + ": none of the 1 DICOM files holds an image"), e.getMessage());
+  }
+
+  /**
+   * A Basic Text SR as a PACS stores it: file meta information (explicit VR little endian), then the data set in
+   * explicit or implicit VR little endian, with a sequence of undefined length (items of undefined and of defined
+   * length) before the series, a nested one inside, and no pixel data.
+   */
+  private static void writeReport(Path file, String seriesUid, boolean implicit) throws IOException {
+    String sopClass = "1.2.840.10008.5.1.4.1.1.88.11";
+    String syntax = implicit ? "1.2.840.10008.1.2" : "1.2.840.10008.1.2.1";
+    java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream();
+    element(meta, 0x0002, 0x0001, "OB", new byte[] {0, 1}, false);
+    element(meta, 0x0002, 0x0002, "UI", text(sopClass, 0), false);
+    element(meta, 0x0002, 0x0003, "UI", text(seriesUid + ".9", 0), false);
+    element(meta, 0x0002, 0x0010, "UI", text(syntax, 0), false);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[128]);
+    out.write("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    element(out, 0x0002, 0x0000, "UL", le(meta.size(), 4), false);
+    out.write(meta.toByteArray());
+    element(out, 0x0008, 0x0016, "UI", text(sopClass, 0), implicit);
+    element(out, 0x0008, 0x0060, "CS", text("SR", ' '), implicit);
+    // ReferencedPerformedProcedureStepSequence, undefined length: an item of undefined length holding a nested
+    // sequence of undefined length, then an item of defined length
+    java.io.ByteArrayOutputStream inner = new java.io.ByteArrayOutputStream();
+    element(inner, 0x0008, 0x1150, "UI", text("1.2.840.10008.3.1.2.3.3", 0), implicit);
+    element(inner, 0x0008, 0x1155, "UI", text("1.2.3.4.5", 0), implicit);
+    out.write(tagAndLength(0x0008, 0x1111, implicit ? null : "SQ", -1));
+    out.write(tagAndLength(0xFFFE, 0xE000, null, -1));
+    out.write(tagAndLength(0x0040, 0xA730, implicit ? null : "SQ", -1));
+    out.write(tagAndLength(0xFFFE, 0xE000, null, inner.size()));
+    out.write(inner.toByteArray());
+    out.write(tagAndLength(0xFFFE, 0xE0DD, null, 0));
+    out.write(tagAndLength(0xFFFE, 0xE00D, null, 0));
+    out.write(tagAndLength(0xFFFE, 0xE000, null, inner.size()));
+    out.write(inner.toByteArray());
+    out.write(tagAndLength(0xFFFE, 0xE0DD, null, 0));
+    element(out, 0x0020, 0x000D, "UI", text("1.2.3", 0), implicit);
+    element(out, 0x0020, 0x000E, "UI", text(seriesUid, 0), implicit);
+    element(out, 0x0040, 0xA040, "CS", text("CONTAINER", ' '), implicit);
+    Files.write(file, out.toByteArray());
+  }
+
+  private static void element(java.io.ByteArrayOutputStream out, int group, int element, String vr, byte[] value,
+      boolean implicit) throws IOException {
+    out.write(tagAndLength(group, element, implicit ? null : vr, value.length));
+    out.write(value);
+  }
+
+  /** A tag with its VR (null: implicit VR, or an item) and length (-1: undefined), little endian. */
+  private static byte[] tagAndLength(int group, int element, String vr, int length) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(le(group, 2));
+    b.writeBytes(le(element, 2));
+    if (vr == null) {
+      b.writeBytes(le(length, 4));
+    } else if (java.util.Set.of("OB", "SQ", "UN", "UT").contains(vr)) {
+      b.writeBytes(vr.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      b.writeBytes(new byte[2]);
+      b.writeBytes(le(length, 4));
+    } else {
+      b.writeBytes(vr.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      b.writeBytes(le(length, 2));
+    }
+    return b.toByteArray();
+  }
+
+  private static byte[] le(int v, int bytes) {
+    byte[] b = new byte[bytes];
+    for (int i = 0; i < bytes; i++) b[i] = (byte) (v >>> (8 * i));
+    return b;
+  }
+
+  /** A text value padded to even length with {@code pad}. */
+  private static byte[] text(String s, int pad) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (b.length % 2 == 0) return b;
+    byte[] p = java.util.Arrays.copyOf(b, b.length + 1);
+    p[b.length] = (byte) pad;
+    return p;
+  }
+
   @Test
   void refusesAMissingSlice() throws IOException {
     copy("dicom/ct_oblique", tmp);
@@ -155,6 +276,43 @@ class DicomSeriesReaderTest {
     VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
     assertEquals(slice + ": the file is truncated: its DICOM header places image data up to byte " + whole.length
         + ", but the file has " + (whole.length - 40) + " bytes; copy or export it again", e.getMessage());
+  }
+
+  /**
+   * Signed 8-bit pixels (BitsAllocated 8, PixelRepresentation 1): ImageJ's decoder reads them as 16-bit, pairs of bytes
+   * into one value, so the file is refused as unsupported rather than read wrong (or called truncated).
+   */
+  @Test
+  void refusesSigned8BitDicomAsUnsupported() throws IOException {
+    byte[] b = Files.readAllBytes(TestFiles.resource("dicom/ct_oblique/slice_a.dcm")); // signed 16-bit, 6 x 5
+    setUs(b, 0x0100, 8); // BitsAllocated
+    setUs(b, 0x0101, 8); // BitsStored
+    setUs(b, 0x0102, 7); // HighBit
+    int pixels = indexOf(b, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
+    b[pixels + 5] = 'B';
+    java.nio.ByteBuffer.wrap(b, pixels + 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(30);
+    Path file = tmp.resolve("s8.dcm");
+    Files.write(file, java.util.Arrays.copyOf(b, pixels + 12 + 30));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(file));
+    assertEquals(file + ": signed 8-bit DICOM (BitsAllocated 8, PixelRepresentation 1) is not supported: ImageJ 1.x "
+        + "decodes it as 16-bit, which gives wrong values. Convert the series to NIfTI first, e.g. with dcm2niix: "
+        + "'dcm2niix -z y -o OUTPUT_FOLDER " + tmp + "', then open the .nii.gz", e.getMessage());
+  }
+
+  /** Sets the explicit VR little endian US element (0028,element) of a file's bytes. */
+  private static void setUs(byte[] b, int element, int value) {
+    int at = indexOf(b, new byte[] {0x28, 0x00, (byte) element, (byte) (element >> 8), 'U', 'S', 2, 0});
+    b[at + 8] = (byte) value;
+    b[at + 9] = (byte) (value >> 8);
+  }
+
+  private static int indexOf(byte[] b, byte[] pattern) {
+    outer:
+    for (int i = 0; i + pattern.length <= b.length; i++) {
+      for (int k = 0; k < pattern.length; k++) if (b[i + k] != pattern[k]) continue outer;
+      return i;
+    }
+    throw new IllegalArgumentException("pattern not found");
   }
 
   @Test

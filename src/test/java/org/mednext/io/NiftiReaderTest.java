@@ -225,6 +225,40 @@ class NiftiReaderTest {
     }
   }
 
+  /**
+   * ITK's reading of the scaling fields (the rule in {@link NiftiHeader#scaling}; ITK 5.4.3 through itk-wasm gives the
+   * same values on these headers): nibabel's fixtures with slope 0 or NaN and intercept 5 are read as the stored values
+   * plus 5, and slope 2 with a NaN intercept, which nibabel refuses, as twice the stored values.
+   */
+  @Test
+  void itkScalingTakesASlopeOfZeroOrNanAsOneAndKeepsTheIntercept() throws IOException {
+    for (String name : new String[] {"slope_zero.nii", "slope_nan.nii"}) {
+      JsonObject f = fixture(name);
+      double inter = TestFiles.number(f.get("scl_inter").getAsString());
+      JsonArray stored = f.getAsJsonArray("values"); // nibabel applies no scaling here: the stored values
+      Volume<?> v = NiftiReader.withItkScaling().read(TestFiles.resource("nifti/" + name));
+      assertInstanceOf(FloatType.class, v.image().getType(), name);
+      assertVoxels(affine(stored, 1, inter), v);
+      assertVoxels(stored, new NiftiReader().read(TestFiles.resource("nifti/" + name)));
+    }
+    byte[] b = fixtureBytes("dt_int16.nii");
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putFloat(112, 2f).putFloat(116, Float.NaN);
+    Path p = write("inter_nan.nii", b);
+    assertVoxels(affine(fixture("dt_int16.nii").getAsJsonArray("values"), 2, 0), NiftiReader.withItkScaling().read(p));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new NiftiReader().read(p));
+    assertEquals(p + ": scl_slope is 2.0 but scl_inter is NaN (nibabel refuses such a header too); set scl_inter in the"
+        + " file, e.g. to 0 with nibabel", e.getMessage());
+    assertEquals(2.0, NiftiReader.readHeader(p).sclSlope(), "the header alone reads");
+  }
+
+  /** {@code values} as {@code v * slope + inter}. */
+  private static JsonArray affine(JsonArray values, double slope, double inter) {
+    JsonArray out = new JsonArray();
+    for (JsonElement e : values) out.add(e.getAsDouble() * slope + inter);
+    return out;
+  }
+
+  // -- broken files --
   // -- broken files --
 
   @Test

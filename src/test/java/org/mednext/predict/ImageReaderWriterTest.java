@@ -22,6 +22,7 @@ import org.mednext.io.NiftiWriter;
 import org.mednext.io.VolumeFormatException;
 import org.mednext.io.VolumeFormats;
 import org.mednext.testutil.LogRecords;
+import org.mednext.testutil.PlainTiffs;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Reorientation;
 import org.mednext.volume.Volume;
@@ -110,6 +111,44 @@ class ImageReaderWriterTest {
   }
 
   /**
+   * scl_slope 0 with scl_inter 5 (a nibabel fixture): the SimpleITK readers add the intercept, as ITK does, in a case
+   * as read for prediction too; the nibabel readers and the others ignore both, as nibabel does.
+   */
+  @Test
+  void eachReaderScalesANiftiFileAsItsLibrary() throws Exception {
+    Path file = Path.of(getClass().getResource("/org/mednext/io/nifti/slope_zero.nii").toURI());
+    double stored = VolumeFormats.read(file).image().firstElement().getRealDouble();
+    double inter = NiftiReader.readHeader(file).sclInter();
+    for (ImageReaderWriter r : ImageReaderWriter.values()) {
+      boolean itk = r == ImageReaderWriter.SIMPLE_ITK_IO || r == ImageReaderWriter.SIMPLE_ITK_IO_WITH_REORIENT;
+      assertEquals(itk ? stored + inter : stored, r.read(file).image().firstElement().getRealDouble(), r.toString());
+    }
+    CaseInput input = new CaseInput("case", List.of(file));
+    assertEquals(stored + inter, input.load(ImageReaderWriter.SIMPLE_ITK_IO).channels()[0][0]);
+    assertEquals(stored, input.load(ImageReaderWriter.NIBABEL_IO).channels()[0][0]);
+  }
+
+  /**
+   * A signed 16-bit stack saved from Fiji (stored +32768 under ImageJ's signed calibration): a Tiff3DIO model gets the
+   * stored numbers, as tifffile reads them for nnU-Net, in a case as read for prediction too; the other readers, for
+   * which nnU-Net reads no TIFF, get the values Fiji shows.
+   */
+  @Test
+  void tiff3dioReadsTheStoredNumbersAndTheOthersTheCalibratedValues() throws IOException {
+    ij.ImagePlus imp = org.mednext.volume.ImagePlusVolumes.toImagePlus(
+        Volume.of(ArrayImgs.shorts(new short[] {-1000, 24, 5, 6}, 2, 2, 1), Geometry.ofSpacing(1, 1, 1)), "ct");
+    Path file = tmp.resolve("ct_0000.tif");
+    new ij.io.FileSaver(imp).saveAsTiff(file.toString());
+    for (ImageReaderWriter r : ImageReaderWriter.values()) {
+      double first = r.read(file).image().firstElement().getRealDouble();
+      assertEquals(r == ImageReaderWriter.TIFF_3D_IO ? -1000 + 32768 : -1000, first, r.toString());
+    }
+    CaseInput input = new CaseInput("ct", List.of(file));
+    assertEquals(-1000 + 32768, input.load(ImageReaderWriter.TIFF_3D_IO).channels()[0][0]);
+    assertEquals(-1000, input.load(ImageReaderWriter.NIBABEL_IO).channels()[0][0]);
+  }
+
+  /**
    * A TIFF without a length unit is read with its numbers as mm: said once, naming the file, by the readers that take
    * the calibration; not for a calibrated one, nor for Tiff3DIO, which never looks at it.
    */
@@ -134,6 +173,52 @@ class ImageReaderWriterTest {
       ImageReaderWriter.TIFF_3D_IO.view(plain, VolumeFormats.read(plain).geometry());
       assertTrue(log.messages().stream().noneMatch(m -> m.contains("calibration has no length unit")),
           log.messages().toString());
+    }
+  }
+
+  /**
+   * A plain TIFF stack whose only calibration is an x/y resolution in cm or inch (as most writers other than ImageJ
+   * store it) gets ImageJ's default depth of 1 cm or 1 inch: kept, and said, naming the file, the spacing taken and what
+   * to do. Not said for ImageJ stacks, which state their depth ("spacing=", or nothing for exactly 1 unit), nor by
+   * Tiff3DIO, which takes no spacing from the file.
+   */
+  @Test
+  void aTiffWithoutSliceSpacingIsSaidToGetImageJsDefaultDepth() throws IOException {
+    byte[][] pages = {new byte[12], new byte[12]};
+    Path cm = tmp.resolve("cm.tif");
+    PlainTiffs.write(cm, java.nio.ByteOrder.LITTLE_ENDIAN, 4, 3, 8, 0, pages, 100, PlainTiffs.CENTIMETER);
+    Path dpi = tmp.resolve("dpi.tif");
+    PlainTiffs.write(dpi, java.nio.ByteOrder.BIG_ENDIAN, 4, 3, 8, 0, pages, 300, PlainTiffs.INCH);
+    ij.ImageStack stack = new ij.ImageStack(4, 3);
+    for (int z = 0; z < 2; z++) stack.addSlice(new ij.process.ByteProcessor(4, 3));
+    ij.ImagePlus imp = new ij.ImagePlus("s", stack);
+    imp.getCalibration().setUnit("mm");
+    imp.getCalibration().pixelWidth = 0.5;
+    Path oneMm = tmp.resolve("one_mm.tif"); // ImageJ writes no spacing= for a depth of exactly 1
+    new ij.io.FileSaver(imp).saveAsTiffStack(oneMm.toString());
+    imp.getCalibration().pixelDepth = 2.5;
+    Path deeper = tmp.resolve("deeper.tif");
+    new ij.io.FileSaver(imp).saveAsTiffStack(deeper.toString());
+
+    try (LogRecords log = LogRecords.of("org.mednext.predict")) {
+      Geometry g = VolumeFormats.read(cm).geometry();
+      assertArrayEquals(new double[] {10 / 100.0, 10 / 100.0, 10}, g.spacing(), 1e-12, "1 / 100 cm; 1 cm");
+      assertArrayEquals(new double[] {10, 0.1, 0.1}, ImageReaderWriter.NIBABEL_IO.view(cm, g).spacing(), 1e-12);
+      assertEquals(List.of(cm + ": the TIFF stores no slice spacing (a plain TIFF's resolution is x and y only), so "
+          + "ImageJ's default depth of 1 cm is taken: " + g.spacing(2) + " mm along z, against " + g.spacing(0) + " x "
+          + g.spacing(1) + " mm in x and y. If that is wrong, set the voxel depth in Fiji (Image > Properties) and save "
+          + "the stack again, or convert the image to NIfTI with its spacing"), log.messages());
+      log.clear();
+      Geometry gd = VolumeFormats.read(dpi).geometry();
+      assertEquals(25.4, gd.spacing(2), 1e-12);
+      ImageReaderWriter.SIMPLE_ITK_IO.view(dpi, gd);
+      assertEquals(1, log.messages().size());
+      assertTrue(log.messages().get(0).startsWith(dpi + ": the TIFF stores no slice spacing (a plain TIFF's resolution"
+          + " is x and y only), so ImageJ's default depth of 1 inch is taken: 25.4 mm along z"), log.messages().get(0));
+      log.clear();
+      for (Path p : new Path[] {oneMm, deeper}) ImageReaderWriter.NIBABEL_IO.view(p, VolumeFormats.read(p).geometry());
+      ImageReaderWriter.TIFF_3D_IO.view(cm, g);
+      assertTrue(log.messages().stream().noneMatch(m -> m.contains("slice spacing")), log.messages().toString());
     }
   }
 
