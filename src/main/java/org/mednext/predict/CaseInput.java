@@ -199,7 +199,10 @@ public record CaseInput(String id, List<Path> channels, String problem) {
   private static CaseInput single(Path input, int modelChannels) throws IOException {
     String stem = stem(input);
     Matcher m = CHANNEL_SUFFIX.matcher(stem);
-    if (modelChannels > 1 && m.matches() && Files.isRegularFile(input)) {
+    // only one of the model's channel indices names a channel: scan_0001 of a one-channel model is a case of its own,
+    // as in a folder, and must not be written over scan_0002's output
+    boolean channel = m.matches() && Integer.parseInt(m.group(2)) < modelChannels;
+    if (modelChannels > 1 && channel && Files.isRegularFile(input)) {
       String ending = input.getFileName().toString().substring(stem.length()); // the siblings' ending is this one's
       List<Path> channels = new ArrayList<>();
       for (int c = 0; c < modelChannels; c++) {
@@ -211,7 +214,7 @@ public record CaseInput(String id, List<Path> channels, String problem) {
       }
       return new CaseInput(m.group(1), channels);
     }
-    String id = m.matches() && modelChannels == 1 ? m.group(1) : stem;
+    String id = channel && modelChannels == 1 ? m.group(1) : stem;
     return new CaseInput(id, List.of(input));
   }
 

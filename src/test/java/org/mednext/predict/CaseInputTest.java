@@ -77,6 +77,21 @@ class CaseInputTest {
   }
 
   @Test
+  void aSingleNumberedFileKeepsItsNumberUnlessItIsAChannelOfTheModel() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("series"));
+    for (String n : new String[] {"scan_0000.nii.gz", "scan_0001.nii.gz", "scan_0002.nii.gz"}) write(in.resolve(n));
+    assertEquals("scan_0001", CaseInput.discover(in.resolve("scan_0001.nii.gz"), ".nii.gz", 1).get(0).id(),
+        "as the folder names it: scan_0002 must not overwrite it");
+    assertEquals("scan", CaseInput.discover(in.resolve("scan_0000.nii.gz"), ".nii.gz", 1).get(0).id());
+    CaseInput two = CaseInput.discover(in.resolve("scan_0001.nii.gz"), ".nii.gz", 2).get(0);
+    assertEquals("scan", two.id());
+    assertEquals(List.of(in.resolve("scan_0000.nii.gz"), in.resolve("scan_0001.nii.gz")), two.channels());
+    CaseInput notAChannel = CaseInput.discover(in.resolve("scan_0002.nii.gz"), ".nii.gz", 2).get(0);
+    assertEquals("scan_0002", notAChannel.id());
+    assertEquals(List.of(in.resolve("scan_0002.nii.gz")), notAChannel.channels());
+  }
+
+  @Test
   void imageFilesWithAnotherEndingInAnNnUnetFolderAreLeftOutWithAWarningNamingThem() throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     for (String n : new String[] {"a_0000.nii.gz", "b_0000.nii.gz", "c_0000.nii"}) write(in.resolve(n));
