@@ -197,7 +197,7 @@ public record CaseInput(String id, List<Path> channels, String problem) {
   }
 
   private static CaseInput single(Path input, int modelChannels) throws IOException {
-    String stem = stem(input);
+    String stem = stem(input.toAbsolutePath().normalize()); // "-i ." is named after the folder, not "."
     Matcher m = CHANNEL_SUFFIX.matcher(stem);
     // only one of the model's channel indices names a channel: scan_0001 of a one-channel model is a case of its own,
     // as in a folder, and must not be written over scan_0002's output

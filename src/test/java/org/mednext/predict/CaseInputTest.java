@@ -92,6 +92,15 @@ class CaseInputTest {
   }
 
   @Test
+  void aDicomFolderGivenAsDotIsNamedAfterTheFolder() throws Exception {
+    Path series = Files.createDirectories(tmp.resolve("brain"));
+    Files.write(series.resolve("slice.dcm"), new byte[] {0}); // a DICOM folder by name; not read here
+    Files.createDirectories(series.resolve("sub"));
+    assertEquals("brain", CaseInput.discover(series.resolve("."), ".nii.gz", 1).get(0).id());
+    assertEquals("brain", CaseInput.discover(series.resolve("sub/.."), ".nii.gz", 1).get(0).id());
+  }
+
+  @Test
   void imageFilesWithAnotherEndingInAnNnUnetFolderAreLeftOutWithAWarningNamingThem() throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     for (String n : new String[] {"a_0000.nii.gz", "b_0000.nii.gz", "c_0000.nii"}) write(in.resolve(n));
