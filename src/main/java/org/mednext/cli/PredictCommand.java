@@ -141,7 +141,8 @@ final class PredictCommand implements Callable<Integer> {
           predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);
       List<CaseInput> cases = new ArrayList<>();
-      for (int i = partId; i < all.size(); i += numParts) cases.add(all.get(i)); // nnU-Net's cases[part_id::num_parts]
+      // nnU-Net's cases[part_id::num_parts]; long: partId + numParts may pass the int limit
+      for (long i = partId; i < all.size(); i += numParts) cases.add(all.get((int) i));
       createOutputFolder();
       if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());

@@ -150,6 +150,15 @@ class PredictCommandTest {
   }
 
   @Test
+  void aPartNumberNearTheIntegerLimitTakesItsOneCase() throws Exception {
+    Path in = cases("a.nii.gz", "b.nii.gz", "c.nii.gz");
+    CliRunner r = predict(in, tmp.resolve("out"), "-num_parts", "2147483647", "-part_id", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("1 case(s) (part 2 of 2147483647 parts of 3)"), r.out());
+    assertEquals(List.of("c.nii.gz"), names(tmp.resolve("out")));
+  }
+
+  @Test
   void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
