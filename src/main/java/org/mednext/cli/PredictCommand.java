@@ -126,6 +126,11 @@ final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("-part_id must be in 0 .. -num_parts - 1 (got -part_id " + partId
           + ", -num_parts " + numParts + ")");
     }
+    if (output.toString().isEmpty()) { // Path.of("") is the current folder: a slip, not a choice
+      throw new IllegalArgumentException("-o is empty: give the folder to write the segmentations into");
+    }
+    // once, for every use: "-o rel/../rel2" names rel2 even where rel is missing, and no writer may go through rel
+    output = output.toAbsolutePath().normalize();
     Path modelFolder = modelFolder();
     if (Files.exists(output) && !Files.isDirectory(output)) {
       throw new OutputException(output, "is a file; -o takes the folder to write the segmentations into: give a "

@@ -159,6 +159,23 @@ class PredictCommandTest {
   }
 
   @Test
+  void anOutputPathThroughAMissingFolderAndDotDotIsTheFolderItNames() throws Exception {
+    Path in = cases("a.nii.gz");
+    CliRunner r = predict(in, tmp.resolve("missing/../out"));
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(List.of("a.nii.gz"), names(tmp.resolve("out")));
+    assertFalse(Files.exists(tmp.resolve("missing")));
+  }
+
+  @Test
+  void anEmptyOutputPathIsRefused() throws Exception {
+    CliRunner r = predict(cases("a.nii.gz"), Path.of(""));
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: error: -o is empty: give the folder to write the segmentations into"),
+        r.err());
+  }
+
+  @Test
   void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
