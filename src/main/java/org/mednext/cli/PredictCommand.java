@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.mednext.engine.Engines;
+import org.mednext.io.DicomSeriesReader;
 import org.mednext.model.Fold;
 import org.mednext.model.ModelFolder;
 import org.mednext.model.ResultsFolder;
@@ -131,6 +132,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     // once, for every use: "-o rel/../rel2" names rel2 even where rel is missing, and no writer may go through rel
     output = output.toAbsolutePath().normalize();
+    requireOutputBesideInputFolder();
     Path modelFolder = modelFolder();
     if (Files.exists(output) && !Files.isDirectory(output)) {
       throw new OutputException(output, "is a file; -o takes the folder to write the segmentations into: give a "
@@ -220,6 +222,19 @@ final class PredictCommand implements Callable<Integer> {
         return internal ? ErrorHandler.INTERNAL : ErrorHandler.BAD_INPUT;
       }
       return 0;
+    }
+  }
+
+  /**
+   * Refuses the folder of cases given as input as the output folder: the segmentations written there would be cases
+   * of the next run on it (a rerun, {@code --continue_prediction}), which then fails or predicts them. A DICOM series
+   * folder may take its segmentation: its reader takes only the DICOM files.
+   */
+  private void requireOutputBesideInputFolder() throws IOException {
+    if (!Files.isDirectory(input) || !Files.isDirectory(output) || DicomSeriesReader.isDicomFolder(input)) return;
+    if (input.toRealPath().equals(output.toRealPath())) {
+      throw new IllegalArgumentException("-o " + output + " is the input folder: the next run on it would read the "
+          + "segmentations written there as images; give -o another folder");
     }
   }
 

@@ -176,6 +176,21 @@ class PredictCommandTest {
   }
 
   @Test
+  void theInputFolderIsRefusedAsOutputFolderBeforeAnythingRuns() throws Exception {
+    Path in = cases("a_0000.nii.gz");
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+    for (Path out : List.of(in, link.resolve("."))) {
+      CliRunner r = predict(in, out);
+      assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+      assertTrue(r.err().contains("mednext: error: -o " + out.toAbsolutePath().normalize() + " is the input folder: "
+          + "the next run on it would read the segmentations written there as images; give -o another folder"),
+          r.err());
+      assertFalse(r.out().contains("model:"), "refused before the model is read: " + r.out());
+    }
+    assertEquals(List.of("a_0000.nii.gz"), names(in));
+  }
+
+  @Test
   void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
