@@ -2,7 +2,10 @@ package org.mednext.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +154,7 @@ final class PredictCommand implements Callable<Integer> {
       // nnU-Net's cases[part_id::num_parts]; long: partId + numParts may pass the int limit
       for (long i = partId; i < all.size(); i += numParts) cases.add(all.get((int) i));
       createOutputFolder();
+      probeOutputFolder();
       if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
       out.printf(Locale.ROOT, "%d case(s)%s -> %s%n", cases.size(),
@@ -251,6 +255,23 @@ final class PredictCommand implements Callable<Integer> {
       }
       throw new OutputException(output, "cannot be created (" + ErrorHandler.message(e) + "): give -o a folder "
           + "that can be written", e);
+    }
+  }
+
+  /**
+   * Creates and deletes a file in the output folder, so that one that cannot be written (read-only, no permission)
+   * stops the run before the first case is predicted, not after each.
+   */
+  private void probeOutputFolder() throws OutputException {
+    try {
+      Files.delete(Files.createTempFile(output, ".mednext-probe-", ".tmp"));
+    } catch (IOException e) {
+      // the reason alone: the probe's own name would only confuse
+      String why = e instanceof AccessDeniedException ? "permission denied"
+          : e instanceof NoSuchFileException ? "no such file or folder"
+          : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : ErrorHandler.message(e);
+      throw new OutputException(output, "cannot be written (" + why + "): allow writing there, or choose another "
+          + "output folder", e);
     }
   }
 

@@ -191,6 +191,26 @@ class PredictCommandTest {
   }
 
   @Test
+  void anOutputFolderThatCannotBeWrittenIsFoundBeforeTheFirstCase() throws Exception {
+    Path in = cases("a.nii.gz", "b.nii.gz");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      // root writes anywhere its permissions forbid; /proc refuses new files to everyone
+      Path locked = Files.isWritable(out) ? Path.of("/proc") : out;
+      assumeTrue(!Files.isWritable(locked) || locked.equals(Path.of("/proc")) && Files.isDirectory(locked));
+      CliRunner r = predict(in, locked);
+      assertEquals(ErrorHandler.INTERNAL, r.exitCode(), r.err());
+      assertTrue(r.err().contains("mednext: error: " + locked + ": cannot be written ("), r.err());
+      assertTrue(r.err().contains("): allow writing there, or choose another output folder"), r.err());
+      assertFalse(r.err().contains("internal error"), r.err());
+      assertFalse(r.err().contains("predicting"), "found before the first case: " + r.err());
+    } finally {
+      Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
   void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
