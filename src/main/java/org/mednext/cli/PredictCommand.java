@@ -3,6 +3,7 @@ package org.mednext.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,6 +26,7 @@ import org.mednext.predict.Prediction;
 import org.mednext.predict.Predictor;
 import org.mednext.predict.PredictorOptions;
 import org.mednext.task.CancelledException;
+import org.mednext.util.AtomicFiles;
 import org.mednext.util.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -155,6 +157,7 @@ final class PredictCommand implements Callable<Integer> {
       for (long i = partId; i < all.size(); i += numParts) cases.add(all.get((int) i));
       createOutputFolder();
       probeOutputFolder();
+      warnLeftoverTemporaries(err);
       if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
       out.printf(Locale.ROOT, "%d case(s)%s -> %s%n", cases.size(),
@@ -273,6 +276,43 @@ final class PredictCommand implements Callable<Integer> {
       throw new OutputException(output, "cannot be written (" + why + "): allow writing there, or choose another "
           + "output folder", e);
     }
+  }
+
+  /**
+   * Names our temporary files in the output folder, with their sizes: a run killed while writing (kill -9, out of
+   * memory) leaves hidden ones that nothing deletes. They are not deleted here: jobs on a cluster may share the
+   * folder, and a running job's own look the same.
+   */
+  private void warnLeftoverTemporaries(PrintWriter err) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(output,
+        p -> AtomicFiles.isTemporary(p.getFileName().toString()) && Files.isRegularFile(p))) {
+      for (Path p : ds) {
+        try {
+          found.add(p.getFileName() + " (" + size(Files.size(p)) + ")");
+        } catch (NoSuchFileException e) { // deleted meanwhile by its writer: not left over
+        }
+      }
+    }
+    if (found.isEmpty()) return;
+    found.sort(null);
+    int shown = Math.min(found.size(), 5);
+    err.printf(Locale.ROOT, "mednext: warning: %s: %d temporary file(s) left by an interrupted run (killed while "
+        + "writing): %s%s; they can be deleted, unless another run is writing into this folder now%n", output,
+        found.size(), String.join(", ", found.subList(0, shown)),
+        found.size() > shown ? String.format(Locale.ROOT, " and %d more", found.size() - shown) : "");
+  }
+
+  private static String size(long bytes) {
+    if (bytes < 1000) return bytes + " bytes";
+    String[] units = {"kB", "MB", "GB", "TB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1000 && u < units.length - 1) {
+      v /= 1000;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /** The case's files: the first with its path, the other channels by name. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.regex.Pattern;
 
 /** Writes a file through a temporary file in the same folder and a final rename, so no half file ever appears. */
 public final class AtomicFiles {
@@ -51,6 +52,8 @@ public final class AtomicFiles {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Our temporary files' names: hidden, the target's name, a number (hex here, NpzWriter's decimal), ".tmp". */
+  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.-?[0-9a-f]+\\.tmp");
 
   private AtomicFiles() {}
 
@@ -89,6 +92,15 @@ public final class AtomicFiles {
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether {@code fileName} has the form of our temporary files (of this class and of NpzWriter). One that stays
+   * was left by a writer killed before it could delete it (kill -9, the system out of memory); while a writer runs,
+   * its own looks the same.
+   */
+  public static boolean isTemporary(String fileName) {
+    return TEMPORARY.matcher(fileName).matches();
   }
 
   /** Renames {@code from} to {@code to}, atomically where the file system can. */

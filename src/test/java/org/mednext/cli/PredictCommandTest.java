@@ -211,6 +211,23 @@ class PredictCommandTest {
   }
 
   @Test
+  void leftoverTemporaryFilesOfAnInterruptedRunAreNamedWithTheirSizesAndKept() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.write(out.resolve(".big.npz.61718074968908.tmp"), new byte[2_500_000]);
+    Files.write(out.resolve(".a.nii.gz.3fa9c2e1d0b4.tmp"), new byte[10]);
+    Files.writeString(out.resolve(".notes.tmp"), "not ours");
+    CliRunner r = predict(in, out);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: warning: " + out + ": 2 temporary file(s) left by an interrupted run "
+        + "(killed while writing): .a.nii.gz.3fa9c2e1d0b4.tmp (10 bytes), .big.npz.61718074968908.tmp (2.5 MB); "
+        + "they can be deleted, unless another run is writing into this folder now"), r.err());
+    assertTrue(Files.exists(out.resolve(".big.npz.61718074968908.tmp")), "another job's files are never deleted");
+    CliRunner clean = predict(in, tmp.resolve("out2"));
+    assertFalse(clean.err().contains("temporary"), clean.err());
+  }
+
+  @Test
   void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
