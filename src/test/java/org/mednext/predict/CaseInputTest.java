@@ -123,6 +123,19 @@ class CaseInputTest {
   }
 
   @Test
+  void imageFilesOfAnotherFormatInAPlainFolderAreLeftOutWithAWarningNamingThem() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(in.resolve("x.nii.gz"));
+    for (String n : new String[] {"y.mha", "z.nrrd", "w.MHD"}) Files.write(in.resolve(n), new byte[] {0});
+    Files.writeString(in.resolve("notes.txt"), "not an image");
+    List<String> warnings = new ArrayList<>();
+    List<CaseInput> cases = CaseInput.discover(in, ".nii.gz", 1, warnings::add);
+    assertEquals(List.of("x"), cases.stream().map(CaseInput::id).toList());
+    assertEquals(List.of(in + ": ignored 3 file(s) in a format not read here (only NIfTI, TIFF and DICOM series "
+        + "folders are): w.MHD, y.mha, z.nrrd; convert them to NIfTI (.nii.gz) to predict them"), warnings);
+  }
+
+  @Test
   void aCaseMissingOrWithAnExtraChannelFailsAloneNamingItsFiles() throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     for (String n : new String[] {"caseA_0000.nii.gz", "caseA_0001.nii.gz", "caseB_0000.nii.gz", "caseC_0000.nii.gz",
