@@ -115,11 +115,13 @@ public record CaseInput(String id, List<Path> channels, String problem) {
   private static List<CaseInput> layoutCases(Path folder, String ending, String fileEnding, int modelChannels,
       Consumer<String> warnings) throws IOException {
     CaseFiles.Listing listing = CaseFiles.list(folder, ending);
-    // nnU-Net reads only the file ending's files, so a case saved as .nii among .nii.gz ones would vanish unnoticed
-    String why = ending.equals(fileEnding) ? "the file_ending of the model's dataset.json"
-        : "the ending of this folder's CASE_0000 files; the model's dataset.json has file_ending " + fileEnding;
-    warnLeftOut(folder, listing.others(), "not ending in " + ending + " (" + why + "), as nnUNetv2_predict ignores them",
-        "give them that ending to predict them", warnings);
+    // nnU-Net reads only the file ending's files, so a case saved as .nii among .nii.gz ones would vanish unnoticed;
+    // under the folder's own ending (not the model's) nnU-Net would read other files, so it is not cited there
+    String why = ending.equals(fileEnding) ? "the file_ending of the model's dataset.json), as nnUNetv2_predict "
+        + "ignores them" : "the ending of this folder's CASE_0000 files; the model's dataset.json has file_ending "
+        + fileEnding + ")";
+    warnLeftOut(folder, listing.others(), "not ending in " + ending + " (" + why, "give them that ending to predict "
+        + "them", warnings);
     List<CaseInput> out = new ArrayList<>();
     for (Map.Entry<String, SortedMap<Integer, Path>> e : listing.cases().entrySet()) {
       out.add(new CaseInput(e.getKey(), new ArrayList<>(e.getValue().values()),

@@ -123,6 +123,18 @@ class CaseInputTest {
   }
 
   @Test
+  void filesLeftOutUnderTheFoldersEndingAreNotSaidToBeIgnoredByNnUnetWhichReadsTheModelsEnding() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(in.resolve("b_0000.nii.gz"));
+    write(in.resolve("x.nii"));
+    List<String> warnings = new ArrayList<>();
+    assertEquals(List.of("b"), CaseInput.discover(in, ".nii", 1, warnings::add).stream().map(CaseInput::id).toList());
+    assertEquals(List.of(in + ": ignored 1 file(s) not ending in .nii.gz (the ending of this folder's CASE_0000 "
+        + "files; the model's dataset.json has file_ending .nii): x.nii; give them that ending to predict them"),
+        warnings);
+  }
+
+  @Test
   void imageFilesOfAnotherFormatInAPlainFolderAreLeftOutWithAWarningNamingThem() throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     write(in.resolve("x.nii.gz"));
