@@ -256,6 +256,16 @@ final class PredictCommand implements Callable<Integer> {
               + "that is not below a file", e);
         }
       }
+      if (Files.isSymbolicLink(output) && !Files.exists(output)) { // the error names only the link
+        String target;
+        try {
+          target = Files.readSymbolicLink(output).toString();
+        } catch (IOException | UnsupportedOperationException unreadable) {
+          target = "a path";
+        }
+        throw new OutputException(output, "cannot be created: it is a link to " + target + ", which does not exist; "
+            + "create that folder, or give -o another folder", e);
+      }
       throw new OutputException(output, "cannot be created (" + ErrorHandler.message(e) + "): give -o a folder "
           + "that can be written", e);
     }

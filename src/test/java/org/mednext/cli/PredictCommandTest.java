@@ -651,6 +651,15 @@ class PredictCommandTest {
   }
 
   @Test
+  void anOutputPathThatIsADanglingLinkIsAnOutputErrorNamingTheMissingTarget() throws Exception {
+    Path link = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
+    CliRunner r = predict(cases("a.nii.gz"), link);
+    assertEquals(ErrorHandler.INTERNAL, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: error: " + link + ": cannot be created: it is a link to "
+        + tmp.resolve("nowhere") + ", which does not exist; create that folder, or give -o another folder"), r.err());
+  }
+
+  @Test
   void aCaseMissingAChannelFailsAloneNamingTheFilesAndTheOthersAreWritten() throws Exception {
     Path twoChannels = TinyModelFolder.write(tmp.resolve("model"), TinyModelFolder.Weights.THRESHOLD, "T1", "T2");
     Path in = Files.createDirectories(tmp.resolve("in"));
