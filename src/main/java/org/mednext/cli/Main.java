@@ -27,13 +27,18 @@ public final class Main {
   /** java.util.logging notes (e.g. "using ZScoreNormalization") as one "mednext: ..." line on stderr. */
   private static void oneLineLogging() {
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    for (java.util.logging.Handler h : root.getHandlers()) {
-      h.setFormatter(new java.util.logging.Formatter() {
-        @Override
-        public String format(java.util.logging.LogRecord r) {
-          return "mednext: " + formatMessage(r) + System.lineSeparator();
-        }
-      });
+    for (java.util.logging.Handler h : root.getHandlers()) h.setFormatter(new OneLine());
+  }
+
+  /**
+   * A log record as one line; a warning (a file's header, a TIFF's calibration) marked as the command's own warnings
+   * are, "mednext: warning: ...".
+   */
+  static final class OneLine extends java.util.logging.Formatter {
+    @Override
+    public String format(java.util.logging.LogRecord r) {
+      boolean warning = r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue();
+      return "mednext: " + (warning ? "warning: " : "") + formatMessage(r) + System.lineSeparator();
     }
   }
 

@@ -2,7 +2,11 @@ package org.mednext.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.mednext.engine.Engines;
+import org.mednext.io.DicomSeriesReader;
 import org.mednext.model.Fold;
 import org.mednext.model.ModelFolder;
 import org.mednext.model.ResultsFolder;
@@ -21,6 +26,7 @@ import org.mednext.predict.Prediction;
 import org.mednext.predict.Predictor;
 import org.mednext.predict.PredictorOptions;
 import org.mednext.task.CancelledException;
+import org.mednext.util.AtomicFiles;
 import org.mednext.util.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,6 +132,12 @@ final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("-part_id must be in 0 .. -num_parts - 1 (got -part_id " + partId
           + ", -num_parts " + numParts + ")");
     }
+    if (output.toString().isEmpty()) { // Path.of("") is the current folder: a slip, not a choice
+      throw new IllegalArgumentException("-o is empty: give the folder to write the segmentations into");
+    }
+    // once, for every use: "-o rel/../rel2" names rel2 even where rel is missing, and no writer may go through rel
+    output = output.toAbsolutePath().normalize();
+    requireOutputBesideInputFolder();
     Path modelFolder = modelFolder();
     if (Files.exists(output) && !Files.isDirectory(output)) {
       throw new OutputException(output, "is a file; -o takes the folder to write the segmentations into: give a "
@@ -141,8 +153,11 @@ final class PredictCommand implements Callable<Integer> {
           predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);
       List<CaseInput> cases = new ArrayList<>();
-      for (int i = partId; i < all.size(); i += numParts) cases.add(all.get(i)); // nnU-Net's cases[part_id::num_parts]
+      // nnU-Net's cases[part_id::num_parts]; long: partId + numParts may pass the int limit
+      for (long i = partId; i < all.size(); i += numParts) cases.add(all.get((int) i));
       createOutputFolder();
+      probeOutputFolder();
+      warnLeftoverTemporaries(err);
       if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());
       out.printf(Locale.ROOT, "%d case(s)%s -> %s%n", cases.size(),
@@ -217,6 +232,19 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Refuses the folder of cases given as input as the output folder: the segmentations written there would be cases
+   * of the next run on it (a rerun, {@code --continue_prediction}), which then fails or predicts them. A DICOM series
+   * folder may take its segmentation: its reader takes only the DICOM files.
+   */
+  private void requireOutputBesideInputFolder() throws IOException {
+    if (!Files.isDirectory(input) || !Files.isDirectory(output) || DicomSeriesReader.isDicomFolder(input)) return;
+    if (input.toRealPath().equals(output.toRealPath())) {
+      throw new IllegalArgumentException("-o " + output + " is the input folder: the next run on it would read the "
+          + "segmentations written there as images; give -o another folder");
+    }
+  }
+
   /** The output folder, made where missing; a failure names it and what to do. */
   private void createOutputFolder() throws OutputException {
     try {
@@ -228,9 +256,73 @@ final class PredictCommand implements Callable<Integer> {
               + "that is not below a file", e);
         }
       }
+      if (Files.isSymbolicLink(output) && !Files.exists(output)) { // the error names only the link
+        String target;
+        try {
+          target = Files.readSymbolicLink(output).toString();
+        } catch (IOException | UnsupportedOperationException unreadable) {
+          target = "a path";
+        }
+        throw new OutputException(output, "cannot be created: it is a link to " + target + ", which does not exist; "
+            + "create that folder, or give -o another folder", e);
+      }
       throw new OutputException(output, "cannot be created (" + ErrorHandler.message(e) + "): give -o a folder "
           + "that can be written", e);
     }
+  }
+
+  /**
+   * Creates and deletes a file in the output folder, so that one that cannot be written (read-only, no permission)
+   * stops the run before the first case is predicted, not after each.
+   */
+  private void probeOutputFolder() throws OutputException {
+    try {
+      Files.delete(Files.createTempFile(output, ".mednext-probe-", ".tmp"));
+    } catch (IOException e) {
+      // the reason alone: the probe's own name would only confuse
+      String why = e instanceof AccessDeniedException ? "permission denied"
+          : e instanceof NoSuchFileException ? "no such file or folder"
+          : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : ErrorHandler.message(e);
+      throw new OutputException(output, "cannot be written (" + why + "): allow writing there, or choose another "
+          + "output folder", e);
+    }
+  }
+
+  /**
+   * Names our temporary files in the output folder, with their sizes: a run killed while writing (kill -9, out of
+   * memory) leaves hidden ones that nothing deletes. They are not deleted here: jobs on a cluster may share the
+   * folder, and a running job's own look the same.
+   */
+  private void warnLeftoverTemporaries(PrintWriter err) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(output,
+        p -> AtomicFiles.isTemporary(p.getFileName().toString()) && Files.isRegularFile(p))) {
+      for (Path p : ds) {
+        try {
+          found.add(p.getFileName() + " (" + size(Files.size(p)) + ")");
+        } catch (NoSuchFileException e) { // deleted meanwhile by its writer: not left over
+        }
+      }
+    }
+    if (found.isEmpty()) return;
+    found.sort(null);
+    int shown = Math.min(found.size(), 5);
+    err.printf(Locale.ROOT, "mednext: warning: %s: %d temporary file(s) left by an interrupted run (killed while "
+        + "writing): %s%s; they can be deleted, unless another run is writing into this folder now%n", output,
+        found.size(), String.join(", ", found.subList(0, shown)),
+        found.size() > shown ? String.format(Locale.ROOT, " and %d more", found.size() - shown) : "");
+  }
+
+  private static String size(long bytes) {
+    if (bytes < 1000) return bytes + " bytes";
+    String[] units = {"kB", "MB", "GB", "TB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1000 && u < units.length - 1) {
+      v /= 1000;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /** The case's files: the first with its path, the other channels by name. */

@@ -88,6 +88,16 @@ public final class NiftiWriter implements VolumeWriter {
 
   @Override
   public void write(Volume<?> volume, Path path) throws IOException {
+    try (AtomicFiles.Pending file = prepare(volume, path)) {
+      file.commit();
+    }
+  }
+
+  /**
+   * Writes {@code volume} as {@link #write} does, but leaves it in its temporary file for the caller to commit: for a
+   * file that must appear together with others.
+   */
+  public AtomicFiles.Pending prepare(Volume<?> volume, Path path) throws IOException {
     Checks.notNull(volume, "volume");
     String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean gz = name.endsWith(".nii.gz");
@@ -102,7 +112,7 @@ public final class NiftiWriter implements VolumeWriter {
         ? NiftiHeaderCodec.encodeNifti2(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description)
         : NiftiHeaderCodec.encodeNifti1(size, dt, g.spacing(), g.affine(), sformCode, qformCode, description);
     if (transforms != null) NiftiHeaderCodec.copyTransforms(header, transforms);
-    AtomicFiles.write(path, out -> {
+    return AtomicFiles.prepare(path, out -> {
       OutputStream o = gz ? new FastGzip(out) : out;
       o.write(header);
       if (!writeStorage(volume, dt, o)) writeVoxels(img, size, dt, o);

@@ -63,9 +63,10 @@ public final class NpzWriter implements AutoCloseable {
   private final int dosTime;
   private final int dosDate;
   private long position;
+  private boolean finished;
   private boolean committed;
   private boolean closed;
-  /** An entry failed half-way: what was written is no archive, so commit is refused. */
+  /** An entry or the directory failed half-way: what was written is no archive, so commit is refused. */
   private boolean broken;
   /** Tests: ZIP64 records even where 32 bits would do, to exercise them without 4 GiB files. */
   boolean forceZip64;
@@ -128,7 +129,7 @@ public final class NpzWriter implements AutoCloseable {
   }
 
   private void entry(String name, int strategy, AtomicFiles.Body content) throws IOException {
-    Checks.state(!closed && !committed, "NpzWriter for %s is already finished", target);
+    Checks.state(!closed && !finished, "NpzWriter for %s is already finished", target);
     Checks.state(!broken, "NpzWriter for %s failed in an earlier entry", target);
     Checks.argument(name != null && !name.isEmpty() && !name.contains("/"), "bad array name '%s'", name);
     Checks.argument(names.add(name), "array name '%s' used twice", name);
@@ -176,10 +177,26 @@ public final class NpzWriter implements AutoCloseable {
     return b.array();
   }
 
-  /** Finishes the archive and moves it to its target, replacing any existing file. */
+  /** Finishes the archive (unless {@link #finish()} did) and moves it to its target, replacing any existing file. */
   public void commit() throws IOException {
-    Checks.state(!closed && !committed, "NpzWriter for %s is already finished", target);
+    if (!finished) finish();
+    Checks.state(!closed && !committed, "NpzWriter for %s is already committed", target);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    committed = true;
+  }
+
+  /**
+   * Completes the archive in its temporary file and flushes it to disk, without moving it into place: for an archive
+   * that must appear together with other files, each completed first and then committed. No entry can follow.
+   */
+  public void finish() throws IOException {
+    Checks.state(!closed && !finished, "NpzWriter for %s is already finished", target);
     Checks.state(!broken, "NpzWriter for %s failed in an entry; nothing can be committed", target);
+    broken = true; // until the directory is complete
     long directoryOffset = position;
     for (Entry e : entries) out.write(centralHeader(e));
     long directorySize = position - directoryOffset;
@@ -201,12 +218,8 @@ public final class NpzWriter implements AutoCloseable {
     // not vouch for a case whose archive is empty
     channel.force(true);
     out.close();
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    committed = true;
+    broken = false;
+    finished = true;
   }
 
   /** A central directory header; values that do not fit 32 bits go to a ZIP64 extra field, in the order the spec sets. */

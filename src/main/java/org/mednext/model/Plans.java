@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * written back unchanged (key order and unknown keys preserved) or with edits.
  *
  * <p>Every configuration is resolved (inheritance) and parsed up front. One that fails does not make the whole
- * file unusable, as in nnU-Net, which only resolves the configuration it is asked for: its error is warned
- * about and thrown again by {@link #configuration(String)}.
+ * file unusable, as in nnU-Net, which only resolves the configuration it is asked for: its error is thrown by
+ * {@link #configuration(String)} (not warned about at parsing as well, which said it twice for the one in use).
  *
  * <p>Construct with {@link #read} or {@link #parse}; the canonical constructor does not cross-check its
  * arguments against {@code raw}.
@@ -150,7 +150,7 @@ public record Plans(String datasetName, String plansName, List<Integer> transpos
     return read(file, JsonFiles::logWarning);
   }
 
-  /** Reads {@code file}, sending warnings (unknown keys, unusable configurations) to {@code warnings}. */
+  /** Reads {@code file}, sending warnings (unknown keys) to {@code warnings}. */
   public static Plans read(Path file, Consumer<String> warnings) throws IOException {
     return parse(JsonFiles.readObject(file), file.toString(), warnings);
   }
@@ -197,8 +197,7 @@ public record Plans(String datasetName, String plansName, List<Integer> transpos
         JsonObject resolved = Inheritance.resolve(configsCursor, name);
         ok.put(name, Configuration.parse(name, JsonCursor.at(source, e.getValue().path(), resolved), intensity, warnings));
       } catch (ModelFormatException ex) {
-        bad.put(name, ex.getMessage());
-        warnings.accept("configuration \"" + name + "\" cannot be used: " + ex.getMessage());
+        bad.put(name, ex.getMessage()); // not warned about: configuration(name) says it when that one is used, once
       }
     }
     return new Plans(datasetName, plansName, forward, backward, io, labelManager, intensity, ok, bad, root);

@@ -39,6 +39,9 @@ public record CaseInput(String id, List<Path> channels, String problem) {
 
   private static final Pattern CHANNEL_SUFFIX = Pattern.compile("(.+)_(\\d{4})$");
   private static final Logger LOG = Logger.getLogger("org.mednext.predict");
+  /** Volume formats we do not read, whose files a folder's cases leave out with a warning. */
+  private static final List<String> OTHER_VOLUME_EXTENSIONS = List.of(".mha", ".mhd", ".nrrd", ".nhdr", ".mgz",
+      ".mgh", ".gipl", ".gipl.gz");
 
   public CaseInput {
     channels = List.copyOf(channels);
@@ -57,7 +60,8 @@ public record CaseInput(String id, List<Path> channels, String problem) {
    *       {@code CASE_0000<ending>} of a multi-channel model brings its sibling channels;
    *   <li>a folder in nnU-Net's layout ({@code CASE_XXXX<ending>}): one case per CASE;
    *   <li>for single-channel models, any other folder: every volume file and DICOM series sub-folder in it (an
-   *       Analyze/NIfTI pair counts once, by its .hdr).
+   *       Analyze/NIfTI pair counts once, by its .hdr); image files of other formats (.mha, .nrrd) are named in a
+   *       warning.
    * </ul>
    * The nnU-Net layout is recognised by the model's file ending, or, where no file has it (a model trained on .mha
    * files, say), by .nii.gz or .nii. As in nnU-Net, only files with that ending are read there; the image files
@@ -87,11 +91,15 @@ public record CaseInput(String id, List<Path> channels, String problem) {
           + "CASE_0000.nii.gz, CASE_0001.nii.gz, ... as nnU-Net does");
     }
     List<CaseInput> out = new ArrayList<>();
+    List<Path> others = new ArrayList<>();
     for (Path p : sortedEntries(input)) {
       if (p.getFileName().toString().startsWith(".") || isImageOfPair(p)) continue;
       boolean volume = Files.isRegularFile(p) && (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p));
       if (volume || (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p))) out.add(new CaseInput(stem(p), List.of(p)));
+      else if (Files.isRegularFile(p)) others.add(p);
     }
+    warnLeftOut(input, others, "in a format not read here (only NIfTI, TIFF and DICOM series folders are)",
+        "convert them to NIfTI (.nii.gz) to predict them", warnings);
     if (out.isEmpty()) {
       throw new VolumeFormatException(input, "no NIfTI/TIFF files or DICOM series found in this folder");
     }
@@ -106,16 +114,13 @@ public record CaseInput(String id, List<Path> channels, String problem) {
   private static List<CaseInput> layoutCases(Path folder, String ending, String fileEnding, int modelChannels,
       Consumer<String> warnings) throws IOException {
     CaseFiles.Listing listing = CaseFiles.list(folder, ending);
-    List<String> ignored = new ArrayList<>();
-    for (Path f : listing.others()) if (looksLikeImage(f.getFileName().toString())) ignored.add(f.getFileName().toString());
-    if (!ignored.isEmpty()) {
-      // nnU-Net reads only the file ending's files, so a case saved as .nii among .nii.gz ones would vanish unnoticed
-      String why = ending.equals(fileEnding) ? "the file_ending of the model's dataset.json"
-          : "the ending of this folder's CASE_0000 files; the model's dataset.json has file_ending " + fileEnding;
-      warnings.accept(String.format(Locale.ROOT, "%s: ignored %d file(s) not ending in %s (%s), as nnUNetv2_predict "
-          + "ignores them: %s; give them that ending to predict them", folder, ignored.size(), ending, why,
-          names(ignored)));
-    }
+    // nnU-Net reads only the file ending's files, so a case saved as .nii among .nii.gz ones would vanish unnoticed;
+    // under the folder's own ending (not the model's) nnU-Net would read other files, so it is not cited there
+    String why = ending.equals(fileEnding) ? "the file_ending of the model's dataset.json), as nnUNetv2_predict "
+        + "ignores them" : "the ending of this folder's CASE_0000 files; the model's dataset.json has file_ending "
+        + fileEnding + ")";
+    warnLeftOut(folder, listing.others(), "not ending in " + ending + " (" + why, "give them that ending to predict "
+        + "them", warnings);
     List<CaseInput> out = new ArrayList<>();
     for (Map.Entry<String, SortedMap<Integer, Path>> e : listing.cases().entrySet()) {
       out.add(new CaseInput(e.getKey(), new ArrayList<>(e.getValue().values()),
@@ -145,11 +150,29 @@ public record CaseInput(String id, List<Path> channels, String problem) {
             : "give the case exactly one file per channel");
   }
 
-  /** An image by its name: a NIfTI/TIFF extension, or nnU-Net's CASE_XXXX before any other (not Tiff3DIO's .json). */
+  /**
+   * Warns about the files among {@code others} (those a folder's cases leave out) that look like images, naming them:
+   * "{@code folder}: ignored N file(s) {@code which}: NAMES; {@code advice}".
+   */
+  private static void warnLeftOut(Path folder, List<Path> others, String which, String advice,
+      Consumer<String> warnings) {
+    List<String> ignored = new ArrayList<>();
+    for (Path f : others) if (looksLikeImage(f.getFileName().toString())) ignored.add(f.getFileName().toString());
+    if (ignored.isEmpty()) return;
+    warnings.accept(String.format(Locale.ROOT, "%s: ignored %d file(s) %s: %s; %s", folder, ignored.size(), which,
+        names(ignored), advice));
+  }
+
+  /**
+   * An image by its name: a NIfTI/TIFF extension, another volume format's (ITK's, FreeSurfer's), or nnU-Net's
+   * CASE_XXXX before any other (not Tiff3DIO's .json).
+   */
   private static boolean looksLikeImage(String name) {
     Path p = Path.of(name);
     if (NiftiReader.hasNiftiExtension(p) || TiffReader.hasTiffExtension(p)) return true;
-    return name.matches(".+_\\d{4}\\.[A-Za-z0-9.]+") && !name.toLowerCase(Locale.ROOT).endsWith(".json");
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String ext : OTHER_VOLUME_EXTENSIONS) if (lower.endsWith(ext)) return true;
+    return name.matches(".+_\\d{4}\\.[A-Za-z0-9.]+") && !lower.endsWith(".json");
   }
 
   /** Up to five names, then how many more. */
@@ -196,9 +219,12 @@ public record CaseInput(String id, List<Path> channels, String problem) {
   }
 
   private static CaseInput single(Path input, int modelChannels) throws IOException {
-    String stem = stem(input);
+    String stem = stem(input.toAbsolutePath().normalize()); // "-i ." is named after the folder, not "."
     Matcher m = CHANNEL_SUFFIX.matcher(stem);
-    if (modelChannels > 1 && m.matches() && Files.isRegularFile(input)) {
+    // only one of the model's channel indices names a channel: scan_0001 of a one-channel model is a case of its own,
+    // as in a folder, and must not be written over scan_0002's output
+    boolean channel = m.matches() && Integer.parseInt(m.group(2)) < modelChannels;
+    if (modelChannels > 1 && channel && Files.isRegularFile(input)) {
       String ending = input.getFileName().toString().substring(stem.length()); // the siblings' ending is this one's
       List<Path> channels = new ArrayList<>();
       for (int c = 0; c < modelChannels; c++) {
@@ -210,7 +236,7 @@ public record CaseInput(String id, List<Path> channels, String problem) {
       }
       return new CaseInput(m.group(1), channels);
     }
-    String id = m.matches() && modelChannels == 1 ? m.group(1) : stem;
+    String id = channel && modelChannels == 1 ? m.group(1) : stem;
     return new CaseInput(id, List.of(input));
   }
 

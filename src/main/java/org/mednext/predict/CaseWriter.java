@@ -21,6 +21,7 @@ import org.mednext.task.Progress;
 import org.mednext.torch.NumpyArray;
 import org.mednext.torch.PyTuple;
 import org.mednext.torch.PythonPickle;
+import org.mednext.util.AtomicFiles;
 import org.mednext.volume.Geometry;
 
 /**
@@ -145,10 +146,11 @@ public final class CaseWriter {
   }
 
   /**
-   * Refuses, before case {@code id} is predicted, a folder where one of its output files must go (the rename that
-   * puts a file in place would fail only after the prediction).
+   * Refuses, before case {@code id} is predicted, a folder where one of its output files must go, or an earlier output
+   * that cannot be replaced (read-only, immutable): the rename that puts a file in place would fail only after the
+   * prediction, and maybe after another file of the case was replaced.
    *
-   * @throws OutputException naming the folder in the way and what to do
+   * @throws OutputException naming the folder or file in the way and what to do
    */
   public static void requireWritable(Path outputDir, String id, boolean probabilities) throws OutputException {
     List<Path> files = probabilities
@@ -159,6 +161,10 @@ public final class CaseWriter {
         throw new OutputException(f, "a folder is where the output file of case " + id + " must be written: move or "
             + "rename the folder, or choose another output folder");
       }
+      if (Files.isRegularFile(f) && !Files.isWritable(f)) {
+        throw new OutputException(f, "is read-only, so the output of case " + id + " cannot replace it: make it "
+            + "writable or move it away, or choose another output folder");
+      }
     }
   }
 
@@ -168,9 +174,10 @@ public final class CaseWriter {
   }
 
   /**
-   * Writes the files of one case, compressing the probabilities on {@code threads} threads; returns them. The label
-   * file comes last, as in nnU-Net: it marks the case as done ({@code --continue_prediction}), so a case whose
-   * probabilities could not be written is predicted again.
+   * Writes the files of one case, compressing the probabilities on {@code threads} threads; returns them. Each file
+   * is written to its temporary file first; only when all are written are they renamed into place, the label file
+   * last, as in nnU-Net: it marks the case as done ({@code --continue_prediction}). A failure before that leaves the
+   * case's files of an earlier run as they were.
    */
   public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads)
       throws IOException {
@@ -179,8 +186,8 @@ public final class CaseWriter {
 
   /**
    * As above, reporting the classes of the probabilities as they are written (a many-class CT's archive takes half a
-   * minute); a cancelled {@code progress} stops them between two classes with a {@link CancelledException}, and
-   * nothing of the case is left in {@code outputDir}.
+   * minute); a cancelled {@code progress} stops them between two classes, or once every file is written, with a
+   * {@link CancelledException}: nothing of the case is written then, and its files of an earlier run are kept.
    */
   public static List<Path> write(Prediction p, Geometry geometry, Path outputDir, String id, int threads,
       Progress progress) throws IOException {
@@ -194,31 +201,32 @@ public final class CaseWriter {
   public static List<Path> write(Prediction p, Geometry geometry, Path source, Path outputDir, String id, int threads,
       Progress progress) throws IOException {
     Path labels = labelFile(outputDir, id);
-    Path probs = null;
-    if (p.probabilities() != null) {
-      probs = probabilityFile(outputDir, id);
-      int[] grid = p.probabilities().shape(); // the labels' grid, or the one nnU-Net reoriented to
-      long[] shape = {p.probabilities().classes(), grid[0], grid[1], grid[2]};
-      progress.start("writing probabilities", shape[0]);
-      try (NpzWriter npz = NpzWriter.create(probs, true, threads)) {
-        // one class's full-size map at a time
-        npz.addFloat32("probabilities", shape, reported(p.probabilities().maps(), progress));
-        npz.commit();
-      }
-    }
-    try {
-      progress.checkCancelled();
-    } catch (CancelledException e) {
-      if (probs != null) Files.deleteIfExists(probs); // a cancel after the last class: still nothing of the case
-      throw e;
-    }
+    Path probs = p.probabilities() == null ? null : probabilityFile(outputDir, id);
     NiftiHeader sourceHeader = source != null && Files.isRegularFile(source) && NiftiReader.hasNiftiExtension(source)
         ? NiftiReader.readHeader(source) : null;
     Map<String, Object> properties = p.probabilities() == null ? null
         : nnUnetProperties(p, ImageReaderWriter.of(p.imageReaderWriter()).placement(sourceHeader, geometry));
     Path pickle = properties == null ? null : propertiesFile(outputDir, id);
-    if (pickle != null) PythonPickle.write(pickle, properties);
-    labelWriter(p.imageReaderWriter(), sourceHeader).write(p.labelVolume(geometry), labels);
+    requireWritable(outputDir, id, probs != null); // a rename that fails after another would leave a mixed case
+    // closing what is not committed deletes its temporary file: a failure or a cancel leaves nothing of this run
+    try (NpzWriter npz = probs == null ? null : NpzWriter.create(probs, true, threads)) {
+      if (npz != null) {
+        int[] grid = p.probabilities().shape(); // the labels' grid, or the one nnU-Net reoriented to
+        long[] shape = {p.probabilities().classes(), grid[0], grid[1], grid[2]};
+        progress.start("writing probabilities", shape[0]);
+        // one class's full-size map at a time
+        npz.addFloat32("probabilities", shape, reported(p.probabilities().maps(), progress));
+        npz.finish();
+      }
+      try (AtomicFiles.Pending pickled = pickle == null ? null : PythonPickle.prepare(pickle, properties);
+          AtomicFiles.Pending labelled = labelWriter(p.imageReaderWriter(), sourceHeader)
+              .prepare(p.labelVolume(geometry), labels)) {
+        progress.checkCancelled(); // the last chance: the renames below are not interrupted, so no case is half-new
+        if (npz != null) npz.commit();
+        if (pickled != null) pickled.commit();
+        labelled.commit();
+      }
+    }
     List<Path> written = new ArrayList<>(List.of(labels));
     if (probs != null) written.add(probs);
     if (pickle != null) written.add(pickle);

@@ -20,9 +20,16 @@ public final class PythonPickle {
    *     {@link TorchCheckpoint#write}), naming where it sits in {@code root}
    */
   public static void write(Path file, Object root) throws IOException {
+    try (AtomicFiles.Pending pending = prepare(file, root)) {
+      pending.commit();
+    }
+  }
+
+  /** As {@link #write}, but leaves the file in its temporary file for the caller to commit. */
+  public static AtomicFiles.Pending prepare(Path file, Object root) throws IOException {
     Pickler pickler = new Pickler(true);
     byte[] pickle = pickler.pickle(root);
     Checks.argument(pickler.storages().isEmpty(), "a plain pickle cannot hold tensors; use TorchCheckpoint.write");
-    AtomicFiles.write(file, out -> out.write(pickle));
+    return AtomicFiles.prepare(file, out -> out.write(pickle));
   }
 }

@@ -150,6 +150,84 @@ class PredictCommandTest {
   }
 
   @Test
+  void aPartNumberNearTheIntegerLimitTakesItsOneCase() throws Exception {
+    Path in = cases("a.nii.gz", "b.nii.gz", "c.nii.gz");
+    CliRunner r = predict(in, tmp.resolve("out"), "-num_parts", "2147483647", "-part_id", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("1 case(s) (part 2 of 2147483647 parts of 3)"), r.out());
+    assertEquals(List.of("c.nii.gz"), names(tmp.resolve("out")));
+  }
+
+  @Test
+  void anOutputPathThroughAMissingFolderAndDotDotIsTheFolderItNames() throws Exception {
+    Path in = cases("a.nii.gz");
+    CliRunner r = predict(in, tmp.resolve("missing/../out"));
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(List.of("a.nii.gz"), names(tmp.resolve("out")));
+    assertFalse(Files.exists(tmp.resolve("missing")));
+  }
+
+  @Test
+  void anEmptyOutputPathIsRefused() throws Exception {
+    CliRunner r = predict(cases("a.nii.gz"), Path.of(""));
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: error: -o is empty: give the folder to write the segmentations into"),
+        r.err());
+  }
+
+  @Test
+  void theInputFolderIsRefusedAsOutputFolderBeforeAnythingRuns() throws Exception {
+    Path in = cases("a_0000.nii.gz");
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+    for (Path out : List.of(in, link.resolve("."))) {
+      CliRunner r = predict(in, out);
+      assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+      assertTrue(r.err().contains("mednext: error: -o " + out.toAbsolutePath().normalize() + " is the input folder: "
+          + "the next run on it would read the segmentations written there as images; give -o another folder"),
+          r.err());
+      assertFalse(r.out().contains("model:"), "refused before the model is read: " + r.out());
+    }
+    assertEquals(List.of("a_0000.nii.gz"), names(in));
+  }
+
+  @Test
+  void anOutputFolderThatCannotBeWrittenIsFoundBeforeTheFirstCase() throws Exception {
+    Path in = cases("a.nii.gz", "b.nii.gz");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      // root writes anywhere its permissions forbid; /proc refuses new files to everyone
+      Path locked = Files.isWritable(out) ? Path.of("/proc") : out;
+      assumeTrue(!Files.isWritable(locked) || locked.equals(Path.of("/proc")) && Files.isDirectory(locked));
+      CliRunner r = predict(in, locked);
+      assertEquals(ErrorHandler.INTERNAL, r.exitCode(), r.err());
+      assertTrue(r.err().contains("mednext: error: " + locked + ": cannot be written ("), r.err());
+      assertTrue(r.err().contains("): allow writing there, or choose another output folder"), r.err());
+      assertFalse(r.err().contains("internal error"), r.err());
+      assertFalse(r.err().contains("predicting"), "found before the first case: " + r.err());
+    } finally {
+      Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void leftoverTemporaryFilesOfAnInterruptedRunAreNamedWithTheirSizesAndKept() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.write(out.resolve(".big.npz.61718074968908.tmp"), new byte[2_500_000]);
+    Files.write(out.resolve(".a.nii.gz.3fa9c2e1d0b4.tmp"), new byte[10]);
+    Files.writeString(out.resolve(".notes.tmp"), "not ours");
+    CliRunner r = predict(in, out);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: warning: " + out + ": 2 temporary file(s) left by an interrupted run "
+        + "(killed while writing): .a.nii.gz.3fa9c2e1d0b4.tmp (10 bytes), .big.npz.61718074968908.tmp (2.5 MB); "
+        + "they can be deleted, unless another run is writing into this folder now"), r.err());
+    assertTrue(Files.exists(out.resolve(".big.npz.61718074968908.tmp")), "another job's files are never deleted");
+    CliRunner clean = predict(in, tmp.resolve("out2"));
+    assertFalse(clean.err().contains("temporary"), clean.err());
+  }
+
+  @Test
   void nnUnetPredictsSpellingsOfTheOptionsAreAccepted() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
@@ -570,6 +648,15 @@ class PredictCommandTest {
     assertTrue(r.err().contains("mednext: error: " + file.resolve("sub") + ": cannot be created: " + file
         + " is a file, not a folder; give -o a path that is not below a file"), r.err());
     assertFalse(r.err().contains("internal error"), r.err());
+  }
+
+  @Test
+  void anOutputPathThatIsADanglingLinkIsAnOutputErrorNamingTheMissingTarget() throws Exception {
+    Path link = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
+    CliRunner r = predict(cases("a.nii.gz"), link);
+    assertEquals(ErrorHandler.INTERNAL, r.exitCode(), r.err());
+    assertTrue(r.err().contains("mednext: error: " + link + ": cannot be created: it is a link to "
+        + tmp.resolve("nowhere") + ", which does not exist; create that folder, or give -o another folder"), r.err());
   }
 
   @Test

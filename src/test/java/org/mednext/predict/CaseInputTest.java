@@ -77,6 +77,30 @@ class CaseInputTest {
   }
 
   @Test
+  void aSingleNumberedFileKeepsItsNumberUnlessItIsAChannelOfTheModel() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("series"));
+    for (String n : new String[] {"scan_0000.nii.gz", "scan_0001.nii.gz", "scan_0002.nii.gz"}) write(in.resolve(n));
+    assertEquals("scan_0001", CaseInput.discover(in.resolve("scan_0001.nii.gz"), ".nii.gz", 1).get(0).id(),
+        "as the folder names it: scan_0002 must not overwrite it");
+    assertEquals("scan", CaseInput.discover(in.resolve("scan_0000.nii.gz"), ".nii.gz", 1).get(0).id());
+    CaseInput two = CaseInput.discover(in.resolve("scan_0001.nii.gz"), ".nii.gz", 2).get(0);
+    assertEquals("scan", two.id());
+    assertEquals(List.of(in.resolve("scan_0000.nii.gz"), in.resolve("scan_0001.nii.gz")), two.channels());
+    CaseInput notAChannel = CaseInput.discover(in.resolve("scan_0002.nii.gz"), ".nii.gz", 2).get(0);
+    assertEquals("scan_0002", notAChannel.id());
+    assertEquals(List.of(in.resolve("scan_0002.nii.gz")), notAChannel.channels());
+  }
+
+  @Test
+  void aDicomFolderGivenAsDotIsNamedAfterTheFolder() throws Exception {
+    Path series = Files.createDirectories(tmp.resolve("brain"));
+    Files.write(series.resolve("slice.dcm"), new byte[] {0}); // a DICOM folder by name; not read here
+    Files.createDirectories(series.resolve("sub"));
+    assertEquals("brain", CaseInput.discover(series.resolve("."), ".nii.gz", 1).get(0).id());
+    assertEquals("brain", CaseInput.discover(series.resolve("sub/.."), ".nii.gz", 1).get(0).id());
+  }
+
+  @Test
   void imageFilesWithAnotherEndingInAnNnUnetFolderAreLeftOutWithAWarningNamingThem() throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     for (String n : new String[] {"a_0000.nii.gz", "b_0000.nii.gz", "c_0000.nii"}) write(in.resolve(n));
@@ -96,6 +120,31 @@ class CaseInputTest {
     Files.delete(in.resolve("e_0000.mha"));
     CaseInput.discover(in, ".nii.gz", 1, none::add);
     assertEquals(List.of(), none, "nothing left out, no warning");
+  }
+
+  @Test
+  void filesLeftOutUnderTheFoldersEndingAreNotSaidToBeIgnoredByNnUnetWhichReadsTheModelsEnding() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(in.resolve("b_0000.nii.gz"));
+    write(in.resolve("x.nii"));
+    List<String> warnings = new ArrayList<>();
+    assertEquals(List.of("b"), CaseInput.discover(in, ".nii", 1, warnings::add).stream().map(CaseInput::id).toList());
+    assertEquals(List.of(in + ": ignored 1 file(s) not ending in .nii.gz (the ending of this folder's CASE_0000 "
+        + "files; the model's dataset.json has file_ending .nii): x.nii; give them that ending to predict them"),
+        warnings);
+  }
+
+  @Test
+  void imageFilesOfAnotherFormatInAPlainFolderAreLeftOutWithAWarningNamingThem() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(in.resolve("x.nii.gz"));
+    for (String n : new String[] {"y.mha", "z.nrrd", "w.MHD"}) Files.write(in.resolve(n), new byte[] {0});
+    Files.writeString(in.resolve("notes.txt"), "not an image");
+    List<String> warnings = new ArrayList<>();
+    List<CaseInput> cases = CaseInput.discover(in, ".nii.gz", 1, warnings::add);
+    assertEquals(List.of("x"), cases.stream().map(CaseInput::id).toList());
+    assertEquals(List.of(in + ": ignored 3 file(s) in a format not read here (only NIfTI, TIFF and DICOM series "
+        + "folders are): w.MHD, y.mha, z.nrrd; convert them to NIfTI (.nii.gz) to predict them"), warnings);
   }
 
   @Test

@@ -2,15 +2,18 @@ package org.mednext.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.preprocess.BoundingBox;
 import org.mednext.task.CancelledException;
+import org.mednext.task.Progress;
 import org.mednext.testutil.RecordingProgress;
 import org.mednext.torch.PyTuple;
 import org.mednext.volume.Geometry;
@@ -50,6 +53,48 @@ class CaseWriterTest {
     try (var files = Files.list(dir)) {
       assertEquals(List.of(), files.toList(), "the written archive removed again, no properties, no label file");
     }
+  }
+
+  @Test
+  void aCancelOnceTheProbabilitiesAreWrittenKeepsTheEarlierRunsFiles() throws Exception {
+    for (String n : new String[] {"a.nii.gz", "a.npz", "a.pkl"}) Files.writeString(dir.resolve(n), "earlier " + n);
+    RecordingProgress cancelledOnceWritten = RecordingProgress.cancelledFromQuestion(4);
+    assertThrows(CancelledException.class,
+        () -> CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, cancelledOnceWritten));
+    assertEquals(4, cancelledOnceWritten.asked(), "before each of the three classes, and once every file is written");
+    assertEarlierRunsFiles("a.nii.gz", "a.npz", "a.pkl");
+  }
+
+  @Test
+  void aLabelFileThatCannotBeWrittenLeavesTheEarlierProbabilitiesAsTheyWere() throws Exception {
+    Files.writeString(dir.resolve("a.npz"), "earlier a.npz");
+    Prediction p = prediction();
+    Prediction badLabels = new Prediction(new short[1], p.shape(), p.probabilities(), p.times(),
+        p.imageReaderWriter(), p.properties());
+    assertThrows(IllegalArgumentException.class,
+        () -> CaseWriter.write(badLabels, Geometry.ofSpacing(1, 1, 1), dir, "a", 2, Progress.none()));
+    assertEarlierRunsFiles("a.npz");
+  }
+
+  @Test
+  void aReadOnlyEarlierOutputIsRefusedBeforeAnythingIsReplaced() throws Exception {
+    for (String n : new String[] {"a.nii.gz", "a.npz"}) Files.writeString(dir.resolve(n), "earlier " + n);
+    Path labels = dir.resolve("a.nii.gz");
+    Files.setPosixFilePermissions(labels, PosixFilePermissions.fromString("r--r--r--"));
+    assumeFalse(Files.isWritable(labels), "root may write read-only files");
+    OutputException e = assertThrows(OutputException.class,
+        () -> CaseWriter.write(prediction(), Geometry.ofSpacing(1, 1, 1), dir, "a", 2, Progress.none()));
+    assertEquals(labels + ": is read-only, so the output of case a cannot replace it: make it writable or move it "
+        + "away, or choose another output folder", e.getMessage());
+    assertEarlierRunsFiles("a.nii.gz", "a.npz");
+  }
+
+  /** Only these files in {@code dir}, each holding "earlier NAME": nothing replaced, no temporary file left. */
+  private void assertEarlierRunsFiles(String... names) throws Exception {
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(names), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    for (String n : names) assertEquals("earlier " + n, Files.readString(dir.resolve(n)), n);
   }
 
   /**
