@@ -134,7 +134,10 @@ public final class TiffReader implements VolumeReader {
       Volume<?> v = ImagePlusVolumes.toVolume(imp);
       return int8 ? signedBytes(v) : v;
     } catch (IllegalArgumentException e) {
-      throw new VolumeFormatException(path, e.getMessage(), e);
+      // the message names the image by its title, the file's name: the path in front says it already
+      String m = e.getMessage();
+      String title = imp.getTitle() + ": ";
+      throw new VolumeFormatException(path, m.startsWith(title) ? m.substring(title.length()) : m, e);
     }
   }
 

@@ -61,6 +61,16 @@ class TiffReaderTest {
         + "support; try opening it with Bio-Formats and saving it as NIfTI)", e.getMessage());
   }
 
+  @Test
+  void refusesAnRgbTiffNamingTheFileOnce() throws IOException {
+    Path file = tmp.resolve("rgb.tif");
+    ij.ImagePlus rgb = new ij.ImagePlus("rgb.tif", new ij.process.ColorProcessor(4, 3));
+    assertTrue(new ij.io.FileSaver(rgb).saveAsTiff(file.toString()));
+    VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> new TiffReader().read(file));
+    assertEquals(file + ": RGB images are not supported; convert to 8-bit or split the channels (Image > Color > "
+        + "Split Channels) first", e.getMessage());
+  }
+
   /** A multi-page file cut within its last page: ImageJ alone would return what it could read. */
   @Test
   void refusesATruncatedMultiPageTiff() throws IOException {
