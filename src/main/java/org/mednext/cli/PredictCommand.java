@@ -135,8 +135,7 @@ final class PredictCommand implements Callable<Integer> {
     if (output.toString().isEmpty()) { // Path.of("") is the current folder: a slip, not a choice
       throw new IllegalArgumentException("-o is empty: give the folder to write the segmentations into");
     }
-    // once, for every use: "-o rel/../rel2" names rel2 even where rel is missing, and no writer may go through rel
-    output = output.toAbsolutePath().normalize();
+    output = outputFolder(output);
     requireOutputBesideInputFolder();
     Path modelFolder = modelFolder();
     if (Files.exists(output) && !Files.isDirectory(output)) {
@@ -230,6 +229,27 @@ final class PredictCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * The output folder as an absolute path without "." and "..", once for every use: ".." goes up from where an existing
+   * folder really is (after links, as the system and nnU-Net's os.makedirs resolve it), and lexically past folders
+   * that do not exist yet, so "-o rel/../rel2" names rel2 where rel is missing and no writer goes through rel.
+   */
+  static Path outputFolder(Path given) throws IOException {
+    Path abs = given.toAbsolutePath();
+    Path p = abs.getRoot();
+    for (Path name : abs) {
+      String n = name.toString();
+      if (n.equals(".")) continue;
+      if (!n.equals("..")) {
+        p = p.resolve(name);
+      } else if (p.getParent() != null) {
+        p = Files.exists(p) ? p.toRealPath().getParent() : p.getParent();
+        if (p == null) p = abs.getRoot();
+      }
+    }
+    return p;
   }
 
   /**

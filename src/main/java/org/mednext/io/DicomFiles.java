@@ -45,6 +45,10 @@ final class DicomFiles {
       Map.entry("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000"),
       Map.entry("1.2.840.10008.1.2.5", "RLE Lossless"));
 
+  /** Every VR of PS3.5 6.2: two other bytes where an explicit VR must be mean the data set is not what it says. */
+  private static final Set<String> VRS = Set.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT",
+      "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR",
+      "US", "UT", "UV");
   /** Explicit VRs with a 2-byte reserved field and a 4-byte length. */
   private static final Set<String> LONG_VRS =
       Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
@@ -67,11 +71,18 @@ final class DicomFiles {
   /**
    * What the series reader needs of a file before decoding it.
    *
+   * @param scanned whether the scan followed the data set to its end or its pixel data; when not, the other fields
+   *     say nothing (null, and pixel data assumed) and only ImageJ's decoder can tell the file's series
    * @param seriesUid SeriesInstanceUID, or null when the file has none or could not be scanned
    * @param hasPixelData whether the data set has pixel data; true also when the scan could not follow the file, so
    *     that the decoder reports on it if it is read
    */
-  record Header(Path file, String seriesUid, String seriesDescription, String modality, boolean hasPixelData) {}
+  record Header(Path file, boolean scanned, String seriesUid, String seriesDescription, String modality,
+      boolean hasPixelData) {
+    static Header unknown(Path file) {
+      return new Header(file, false, null, null, null, true);
+    }
+  }
 
   private DicomFiles() {}
 
@@ -137,8 +148,9 @@ final class DicomFiles {
    * SeriesInstanceUID, SeriesDescription, Modality and whether there is pixel data, from a scan of the data set's
    * top level that skips every value and sequence by its length and decodes nothing (a report or structure set
    * holds no pixel data; a compressed image is found without decompressing it). A deflated data set is inflated on
-   * the way. A file the scan cannot follow (damaged, or encoded in a way it does not know) comes back as an image of
-   * unknown series.
+   * the way. Explicit VR that does not parse (invalid VRs or descending tags) is tried as implicit VR, which some
+   * exporters write under an explicit transfer syntax and ImageJ reads. A file the scan cannot follow (damaged, or
+   * encoded in a way it does not know) comes back {@link Header#unknown}.
    */
   static Header header(Path file) throws IOException {
     byte[] head = prefix(file);
@@ -146,7 +158,7 @@ final class DicomFiles {
     int start;
     String syntax;
     if (meta != null) {
-      if (meta.end < 0) return new Header(file, null, null, null, true); // not ours to judge: ImageJ will tell
+      if (meta.end < 0) return Header.unknown(file); // not ours to judge: ImageJ will tell
       start = meta.end;
       syntax = meta.transferSyntax == null ? "" : meta.transferSyntax;
     } else {
@@ -155,6 +167,13 @@ final class DicomFiles {
       boolean explicit = head.length >= 6 && isCapital(head[4]) && isCapital(head[5]);
       syntax = explicit ? "1.2.840.10008.1.2.1" : "1.2.840.10008.1.2";
     }
+    boolean explicit = !syntax.equals("1.2.840.10008.1.2");
+    Header h = scan(file, start, syntax, explicit);
+    if (!h.scanned() && explicit && syntax.equals("1.2.840.10008.1.2.1")) h = scan(file, start, syntax, false);
+    return h;
+  }
+
+  private static Header scan(Path file, int start, String syntax, boolean explicit) throws IOException {
     Inflater inflater = null;
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 13)) {
       raw.skipNBytes(start);
@@ -163,11 +182,11 @@ final class DicomFiles {
         inflater = new Inflater(true); // the data set after the meta information is raw deflate
         in = new InflaterInputStream(raw, inflater);
       }
-      DataSet d = new DataSet(in, !syntax.equals("1.2.840.10008.1.2"),
+      DataSet d = new DataSet(in, explicit,
           syntax.equals("1.2.840.10008.1.2.2") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
       return d.scan(file);
     } catch (EOFException | MalformedException | java.util.zip.ZipException e) {
-      return new Header(file, null, null, null, true);
+      return Header.unknown(file);
     } finally {
       if (inflater != null) inflater.end();
     }
@@ -203,17 +222,21 @@ final class DicomFiles {
       String uid = null;
       String description = null;
       String modality = null;
+      int previous = -1;
       while (next(explicit)) {
+        // the data set's tags ascend: one that does not means the scan reads values as tags
+        if (previous != -1 && Integer.compareUnsigned(tag, previous) <= 0) throw new MalformedException("tag order");
+        previous = tag;
         if (Integer.compareUnsigned(tag, FIRST_PIXEL_DATA) >= 0) {
           boolean pixels = Integer.compareUnsigned(tag, LAST_PIXEL_DATA) <= 0;
-          return new Header(file, uid, description, modality, pixels); // tags ascend: nothing of ours after it
+          return new Header(file, true, uid, description, modality, pixels); // nothing of ours after it
         }
         if (tag == SERIES_UID) uid = text();
         else if (tag == SERIES_DESCRIPTION) description = text();
         else if (tag == MODALITY) modality = text();
         else skipValue(explicit, 0);
       }
-      return new Header(file, uid, description, modality, false);
+      return new Header(file, true, uid, description, modality, false);
     }
 
     /** Reads the next element's tag, VR and length; false at the end of the data. */
@@ -229,6 +252,7 @@ final class DicomFiles {
         return true;
       }
       vr = new String(h, 4, 2, StandardCharsets.US_ASCII);
+      if (!VRS.contains(vr)) throw new MalformedException("not a VR");
       if (LONG_VRS.contains(vr)) {
         byte[] l = in.readNBytes(4);
         if (l.length < 4) throw new EOFException();
@@ -288,9 +312,13 @@ final class DicomFiles {
     String name = COMPRESSED.getOrDefault(uid, uid.startsWith("1.2.840.10008.1.2.4.1") ? "MPEG/HEVC video"
         : "unknown");
     throw new VolumeFormatException(file, "DICOM transfer syntax " + uid + " (" + name + ") is compressed, and "
-        + "ImageJ 1.x cannot decode it. Convert the series to NIfTI first, e.g. with dcm2niix: "
-        + "'dcm2niix -z y -o OUTPUT_FOLDER " + (file.getParent() != null ? file.getParent() : file)
-        + "', then open the .nii.gz");
+        + "ImageJ 1.x cannot decode it. " + convertAdvice(file));
+  }
+
+  /** What to do with a series ImageJ cannot read: the dcm2niix command for the file's folder. */
+  static String convertAdvice(Path file) {
+    return "Convert the series to NIfTI first, e.g. with dcm2niix: 'dcm2niix -z y -o OUTPUT_FOLDER "
+        + (file.getParent() != null ? file.getParent() : file) + "', then open the .nii.gz";
   }
 
   private static int u16(byte[] b, int p) {

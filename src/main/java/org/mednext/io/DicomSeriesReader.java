@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,8 +81,16 @@ public final class DicomSeriesReader implements VolumeReader {
     // presentation states); only the wanted series has to be readable, and objects without pixels are no series.
     Map<String, List<DicomFiles.Header>> series = new LinkedHashMap<>();
     DicomFiles.Header given = null;
+    // a file the scan cannot follow is decoded here, as before the scan existed: ImageJ tells its series
+    Map<Path, DicomSlice> decoded = new HashMap<>();
     for (Path f : files) {
       DicomFiles.Header h = DicomFiles.header(f);
+      if (!h.scanned()) {
+        DicomFiles.checkReadable(f);
+        DicomSlice s = DicomSlice.read(f);
+        decoded.put(f, s);
+        h = new DicomFiles.Header(f, false, s.seriesUid, s.seriesDescription, null, true);
+      }
       if (!folderGiven && Files.isSameFile(f, path)) given = h;
       if (h.hasPixelData()) series.computeIfAbsent(String.valueOf(h.seriesUid()), k -> new ArrayList<>()).add(h);
     }
@@ -104,7 +113,10 @@ public final class DicomSeriesReader implements VolumeReader {
     }
     for (DicomFiles.Header h : wanted) DicomFiles.checkReadable(h.file()); // fail fast, before decoding anything
     List<DicomSlice> slices = new ArrayList<>();
-    for (DicomFiles.Header h : wanted) slices.add(DicomSlice.read(h.file()));
+    for (DicomFiles.Header h : wanted) {
+      DicomSlice s = decoded.get(h.file());
+      slices.add(s != null ? s : DicomSlice.read(h.file()));
+    }
     return assemble(slices, folder);
   }
 

@@ -16,6 +16,8 @@ final class DicomSlice {
   final Path file;
   final int width;
   final int height;
+  final String seriesUid; // SeriesInstanceUID as ImageJ decodes it, for files the header scan cannot follow
+  final String seriesDescription;
   final double[] position; // ImagePositionPatient (LPS, mm) or null
   final double[] orientation; // ImageOrientationPatient: row direction, column direction; or null
   final double[] pixelSpacing; // (x = between columns, y = between rows) in mm
@@ -30,6 +32,8 @@ final class DicomSlice {
     this.file = file;
     this.width = imp.getWidth();
     this.height = imp.getHeight();
+    this.seriesUid = tag(imp, "0020,000E");
+    this.seriesDescription = tag(imp, "0008,103E");
     this.position = numbers(imp, "0020,0032", 3);
     this.orientation = numbers(imp, "0020,0037", 6);
     double[] ps = numbers(imp, "0028,0030", 2); // row spacing (y), column spacing (x)
@@ -71,9 +75,7 @@ final class DicomSlice {
     if (number(imp, "0028,0100", 16) == 8 && number(imp, "0028,0103", 0) == 1) {
       // ImageJ takes PixelRepresentation 1 for 16-bit signed whatever BitsAllocated says: pairs of bytes, one value
       throw new VolumeFormatException(file, "signed 8-bit DICOM (BitsAllocated 8, PixelRepresentation 1) is not "
-          + "supported: ImageJ 1.x decodes it as 16-bit, which gives wrong values. Convert the series to NIfTI first, "
-          + "e.g. with dcm2niix: 'dcm2niix -z y -o OUTPUT_FOLDER "
-          + (file.getParent() != null ? file.getParent() : file) + "', then open the .nii.gz");
+          + "supported: ImageJ 1.x decodes it as 16-bit, which gives wrong values. " + DicomFiles.convertAdvice(file));
     }
     FileInfo decoded = imp.getOriginalFileInfo();
     if (decoded != null) ImageJData.requireComplete(file, new FileInfo[] {decoded}, "DICOM");

@@ -222,6 +222,9 @@ public final class CaseWriter {
           AtomicFiles.Pending labelled = labelWriter(p.imageReaderWriter(), sourceHeader)
               .prepare(p.labelVolume(geometry), labels)) {
         progress.checkCancelled(); // the last chance: the renames below are not interrupted, so no case is half-new
+        // the label file marks a case done: gone before the other renames, a rename that fails between them leaves a
+        // case that --continue_prediction predicts again, not new probabilities beside old labels
+        if (npz != null) Files.deleteIfExists(labels);
         if (npz != null) npz.commit();
         if (pickled != null) pickled.commit();
         labelled.commit();

@@ -115,7 +115,7 @@ final class Exporter {
    * logits' running maximum picks the same class as the probabilities except where an earlier class's logit is
    * within {@link #NEAR_TIE} of the winner's: there the two probabilities can round to one float32, and the first
    * class wins. Such voxels (logits that close are tiny, one fp16 step apart) are marked, and if any are, every
-   * class is resampled again for them alone and their softmax computed as {@link Softmax} does.
+   * class is resampled twice more and their softmax computed as {@link Softmax} does.
    */
   private short[] labelsFromLogits(short[][] logits, PreprocessedCase c, int cropVoxels) {
     // a label's sign bit marks a near tie (a network with 2^15 classes would need terabytes of logits anyway)
@@ -143,16 +143,27 @@ final class Exporter {
     int ties = 0;
     for (short v : running) if (v < 0) ties++;
     if (ties > 0) {
-      // rare: every class's values at the marked voxels, then their softmax
+      // rare: the softmax at the marked voxels, with its operations in its order (Softmax.softmax), class by class
+      // in two more passes - the sum of the exponentials, then the first largest probability - so that any number
+      // of marked voxels needs memory for three values each, not one per class
       int[] at = new int[ties];
       for (int i = 0, t = 0; i < cropVoxels; i++) if (running[i] < 0) at[t++] = i;
-      float[][] x = new float[ties][logits.length];
+      float[] sum = new float[ties];
       for (int k = 0; k < logits.length; k++) {
         float[] l = resample(logits[k], c, values, scratch);
-        for (int t = 0; t < ties; t++) x[t][k] = l[at[t]];
+        for (int t = 0; t < ties; t++) sum[t] += Softmax.exp(l[at[t]] - max[at[t]]);
       }
-      float[] p = new float[logits.length];
-      for (int t = 0; t < ties; t++) running[at[t]] = (short) Softmax.softmax(x[t], p);
+      float[] best = new float[ties];
+      for (int k = 0; k < logits.length; k++) {
+        float[] l = resample(logits[k], c, values, scratch);
+        for (int t = 0; t < ties; t++) {
+          float p = Softmax.exp(l[at[t]] - max[at[t]]) / sum[t];
+          if (k == 0 || p > best[t]) {
+            best[t] = p;
+            running[at[t]] = (short) k;
+          }
+        }
+      }
     }
     Arrays.fill(logits, null);
     return running;

@@ -103,8 +103,8 @@ public final class AtomicFiles {
     return TEMPORARY.matcher(fileName).matches();
   }
 
-  /** Renames {@code from} to {@code to}, atomically where the file system can. */
-  private static void move(Path from, Path to) throws IOException {
+  /** Renames {@code from} to {@code to}, replacing it, atomically where the file system can. */
+  public static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

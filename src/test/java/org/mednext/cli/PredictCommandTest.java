@@ -168,6 +168,17 @@ class PredictCommandTest {
   }
 
   @Test
+  void dotDotInTheOutputPathGoesUpFromWhereALinkPoints() throws Exception {
+    Path real = Files.createDirectories(tmp.resolve("real/sub"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    // as the system resolves it: link/.. is real, not tmp
+    assertEquals(tmp.toRealPath().resolve("real/out"), PredictCommand.outputFolder(link.resolve("../out")));
+    assertEquals(tmp.toRealPath().resolve("real/x"), PredictCommand.outputFolder(link.resolve("./../x")));
+    assertEquals(tmp.resolve("out"), PredictCommand.outputFolder(tmp.resolve("missing/../out")));
+    assertEquals(tmp.getRoot(), PredictCommand.outputFolder(tmp.getRoot().resolve("../..")));
+  }
+
+  @Test
   void anEmptyOutputPathIsRefused() throws Exception {
     CliRunner r = predict(cases("a.nii.gz"), Path.of(""));
     assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());

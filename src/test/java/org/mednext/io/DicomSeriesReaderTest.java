@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -124,6 +126,55 @@ class DicomSeriesReaderTest {
     copy("dicom/mr_slope", tmp);
     e = assertThrows(VolumeFormatException.class, () -> new DicomSeriesReader().read(tmp));
     assertTrue(e.getMessage().startsWith(tmp + ": the folder holds 2 series"), e.getMessage());
+  }
+
+  /**
+   * Some exporters write the data set in implicit VR under an explicit-VR transfer syntax, which ImageJ reads element
+   * by element: such files are read as before, as every slice of the series or as one among explicit ones.
+   */
+  @Test
+  void anImplicitDataSetUnderAnExplicitTransferSyntaxIsStillRead() throws IOException {
+    copy("dicom/ct_oblique", tmp);
+    Volume<?> expected = new DicomSeriesReader().read(tmp);
+    implicitDataSet(tmp.resolve("slice_a.dcm"));
+    assertSameVoxels(expected, new DicomSeriesReader().read(tmp));
+    assertSameVoxels(expected, new DicomSeriesReader().read(tmp.resolve("slice_a.dcm")));
+    for (String f : new String[] {"slice_b.dcm", "slice_c.dcm", "slice_d.dcm"}) implicitDataSet(tmp.resolve(f));
+    assertSameVoxels(expected, new DicomSeriesReader().read(tmp));
+  }
+
+  /** Rewrites a file's data set (explicit VR little endian, no sequences) in implicit VR, keeping its meta information. */
+  private static void implicitDataSet(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(b.array(), 0, 132);
+    java.util.Set<String> longVrs = java.util.Set.of("OB", "OD", "OF", "OL", "OW", "SQ", "UC", "UN", "UR", "UT");
+    for (int p = 132; p < b.limit(); ) {
+      String vr = new String(b.array(), p + 4, 2, java.nio.charset.StandardCharsets.US_ASCII);
+      boolean longForm = longVrs.contains(vr);
+      int length = longForm ? b.getInt(p + 8) : b.getShort(p + 6) & 0xffff;
+      int value = p + (longForm ? 12 : 8);
+      if ((b.getShort(p) & 0xffff) == 0x0002) {
+        out.write(b.array(), p, value + length - p); // the meta information stays explicit
+      } else {
+        out.write(b.array(), p, 4); // tag, then a 4-byte length and the value
+        out.write(le(length, 4));
+        out.write(b.array(), value, length);
+      }
+      p = value + length;
+    }
+    Files.write(file, out.toByteArray());
+  }
+
+  private static void assertSameVoxels(Volume<?> expected, Volume<?> actual) {
+    assertArrayEquals(expected.image().dimensionsAsLongArray(), actual.image().dimensionsAsLongArray());
+    assertArrayEquals(expected.geometry().affine(), actual.geometry().affine(), 1e-9);
+    var a = net.imglib2.view.Views.flatIterable(expected.image()).cursor();
+    var c = net.imglib2.view.Views.flatIterable(actual.image()).cursor();
+    while (a.hasNext()) {
+      assertEquals(((net.imglib2.type.numeric.RealType<?>) a.next()).getRealDouble(),
+          ((net.imglib2.type.numeric.RealType<?>) c.next()).getRealDouble());
+    }
   }
 
   @Test

@@ -259,7 +259,6 @@ class NiftiReaderTest {
   }
 
   // -- broken files --
-  // -- broken files --
 
   @Test
   void rejectsEmptyFile() throws IOException {
