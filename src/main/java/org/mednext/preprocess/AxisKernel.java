@@ -7,24 +7,34 @@ import org.mednext.util.Checks;
  * {@code scipy.ndimage.zoom(order, mode='nearest', grid_mode=True)} computes it along one axis (and, for
  * orders 0 and 1, as {@code map_coordinates(mode='nearest')} at the same coordinates).
  *
- * <p>Output sample {@code k} reads the input at {@code x = (k + 0.5) * (inLen / outLen) - 0.5} (pixel centres).
- * Order 0 takes sample {@code floor(x + 0.5)}; order 1 interpolates linearly between samples
- * {@code floor(x)} and {@code floor(x) + 1} with weights from the fraction of {@code x}. Order 3 is scipy's
- * cubic B-spline: the line is padded with 12 copies of its end samples on each side, turned into spline
- * coefficients (gain, then causal and anti-causal recursions with pole sqrt(3) - 2 and scipy's mirror
- * initialisation), and evaluated with 4 weights at {@code x + 12}. Mode 'nearest' as scipy implements it:
+ * <p>Output sample {@code k} reads the input at {@code x = (k + 0.5) * (inLen / outLen) - 0.5} (pixel centres),
+ * with {@code order + 1} taps from {@code floor(x) - order / 2} (odd orders) or {@code floor(x + 0.5) - order / 2}
+ * (even orders): order 0 is nearest, order 1 linear. Orders 2 to 5 are scipy's B-splines: the line is padded with
+ * 12 copies of its end samples on each side (any order), turned into spline coefficients (the gain of all poles,
+ * then per pole a causal and an anti-causal recursion with scipy's initialisation for mode 'nearest', which is
+ * its 'reflect' one since scipy 1.6), and evaluated at {@code x + 12}. Mode 'nearest' as scipy implements it:
  * {@code x} is not clamped; taps beyond the ends read the end sample (NB: clamping {@code x} instead is
- * mathematically the same but not bit-identical, checked against scipy 1.10 and 1.17). Everything is in
- * double precision with scipy's operation order and formulas.
+ * mathematically the same but not bit-identical, checked against scipy 1.10 and 1.17). Everything is in double
+ * precision with scipy's operation order and formulas (ni_splines.c): a line is bit-identical to scipy 1.17's 1-D
+ * zoom (the fixture's l cases).
  *
  * <p>Immutable and thread-safe; the work buffers passed in are the caller's.
  */
 final class AxisKernel {
 
-  /** scipy's pole for cubic splines, sqrt(3) - 2 (ni_splines.c get_filter_poles). */
-  static final double POLE = -0.267949192431122706472553658494127633;
-  /** Edge samples added on each side before the spline prefilter (scipy _prepad_for_spline_filter). */
+  /** Highest spline order scipy implements. */
+  static final int MAX_ORDER = 5;
+  /** Edge samples added on each side before the spline prefilter (scipy _prepad_for_spline_filter, any order). */
   static final int SPLINE_PAD = 12;
+
+  /** scipy's filter poles per order (ni_splines.c get_filter_poles, same decimal literals); none below order 2. */
+  private static final double[][] POLES = {{}, {},
+      {-0.171572875253809902396622551580603843}, // sqrt(8) - 3
+      {-0.267949192431122706472553658494127633}, // sqrt(3) - 2
+      {-0.361341225900220177092212841325675255, // sqrt(664 - sqrt(438976)) + sqrt(304) - 19
+          -0.013725429297339121360331226939128204}, // sqrt(664 + sqrt(438976)) - sqrt(304) - 19
+      {-0.430575347099973791851434783493520110, // sqrt(67.5 - sqrt(4436.25)) + sqrt(26.25) - 6.5
+          -0.043096288203264653822712376822550182}}; // sqrt(67.5 + sqrt(4436.25)) - sqrt(26.25) - 6.5
 
   final int inLen;
   final int outLen;
@@ -36,6 +46,9 @@ final class AxisKernel {
   final int[] index;
   /** Per output sample and tap, the weight (unused for order 0). */
   final double[] weight;
+  private final double[] poles;
+  /** scipy's _apply_filter_gain: the product over the poles of (1 - z)(1 - 1/z), starting from 1.0. */
+  private final double gain;
 
   private AxisKernel(int inLen, int outLen, int order) {
     this.inLen = inLen;
@@ -46,6 +59,10 @@ final class AxisKernel {
     this.padded = inLen + 2 * pad;
     this.index = new int[outLen * taps];
     this.weight = new double[outLen * taps];
+    this.poles = POLES[order];
+    double g = 1.0;
+    for (double z : poles) g *= (1.0 - z) * (1.0 - 1.0 / z);
+    this.gain = g;
     double zoom = (double) inLen / outLen;
     double[] w = new double[taps];
     for (int k = 0; k < outLen; k++) {
@@ -59,10 +76,10 @@ final class AxisKernel {
     }
   }
 
-  /** A kernel for lines of {@code inLen} samples resampled to {@code outLen} with spline {@code order} 0, 1 or 3. */
+  /** A kernel for lines of {@code inLen} samples resampled to {@code outLen} with spline {@code order} 0 to 5. */
   static AxisKernel of(int inLen, int outLen, int order) {
     Checks.argument(inLen >= 1 && outLen >= 1, "line lengths must be >= 1, got %d -> %d", inLen, outLen);
-    Checks.argument(order == 0 || order == 1 || order == 3, "spline order must be 0, 1 or 3, got %d", order);
+    Checks.argument(order >= 0 && order <= MAX_ORDER, "spline order must be 0 to %d, got %d", MAX_ORDER, order);
     return new AxisKernel(inLen, outLen, order);
   }
 
@@ -76,9 +93,9 @@ final class AxisKernel {
     return order > 1 ? padded : 0;
   }
 
-  /** Work-buffer length needed by {@link #columns} for {@code m} columns. */
+  /** Work-buffer length needed by {@link #columns} for {@code m} columns (one row more than the padded lines). */
   int columnsWork(int m) {
-    return order > 1 ? padded * m : 0;
+    return order > 1 ? (padded + 1) * m : 0;
   }
 
   /**
@@ -158,6 +175,12 @@ final class AxisKernel {
       case 1:
         w[0] = 1.0 - x;
         break;
+      case 2: {
+        w[1] = 0.75 - x * x;
+        double y = 0.5 - x;
+        w[0] = 0.5 * y * y;
+        break;
+      }
       case 3: {
         double y = x;
         double z = 1.0 - x;
@@ -166,60 +189,99 @@ final class AxisKernel {
         w[0] = z * z * z / 6.0;
         break;
       }
+      case 4: {
+        double t = x * x;
+        w[2] = t * (t * 0.25 - 0.625) + 115.0 / 192.0;
+        double y = 1.0 + x;
+        w[1] = y * (y * (y * (5.0 - y) / 6.0 - 1.25) + 5.0 / 24.0) + 55.0 / 96.0;
+        double z = 1.0 - x;
+        w[3] = z * (z * (z * (5.0 - z) / 6.0 - 1.25) + 5.0 / 24.0) + 55.0 / 96.0;
+        y = 0.5 - x;
+        t = y * y;
+        w[0] = t * t / 24.0;
+        break;
+      }
+      case 5: {
+        double y = x;
+        double z = 1.0 - x;
+        double t = y * y;
+        w[2] = t * (t * (0.25 - y / 12.0) - 0.5) + 0.55;
+        t = z * z;
+        w[3] = t * (t * (0.25 - z / 12.0) - 0.5) + 0.55;
+        y += 1.0;
+        w[1] = y * (y * (y * (y * (y / 24.0 - 0.375) + 1.25) - 1.75) + 0.625) + 0.425;
+        z += 1.0;
+        w[4] = z * (z * (z * (z * (z / 24.0 - 0.375) + 1.25) - 1.75) + 0.625) + 0.425;
+        y = 1.0 - x;
+        t = y * y;
+        w[0] = y * t * t / 120.0;
+        break;
+      }
       default:
-        throw new IllegalArgumentException("spline order must be 0, 1 or 3, got " + order);
+        throw new IllegalArgumentException("spline order must be 0 to " + MAX_ORDER + ", got " + order);
     }
     // the weights add up to 1; the last one takes the remainder
     w[order] = 1.0;
     for (int i = 0; i < order; i++) w[order] -= w[i];
   }
 
-  private static final double GAIN = (1.0 - POLE) * (1.0 - 1.0 / POLE);
-
-  /** In-place cubic B-spline prefilter of {@code c[0..n)} with mirror boundary conditions (n >= 2). */
-  static void prefilterLine(double[] c, int n) {
-    final double z = POLE;
-    for (int i = 0; i < n; i++) c[i] *= GAIN;
-    // causal initialisation (mirror)
-    double zi = z;
-    double zn1 = StrictMath.pow(z, n - 1);
-    double c0 = c[0] + zn1 * c[n - 1];
-    for (int i = 1; i < n - 1; i++) {
-      c0 += zi * (c[i] + zn1 * c[n - 1 - i]);
-      zi *= z;
+  /**
+   * In-place B-spline prefilter of {@code c[0..n)} (n >= 2) for mode 'nearest' (ni_splines.c apply_filter): the
+   * gain once, then per pole scipy's reflect initialisations and recursions.
+   */
+  private void prefilterLine(double[] c, int n) {
+    for (int i = 0; i < n; i++) c[i] *= gain;
+    for (double z : poles) {
+      // StrictMath: the same bits on every JVM. Where its last bit differs from C's pow, the terms zn * c[i]
+      // (zn <= 0.431^25) move far below the last bit of the sum
+      double zn = StrictMath.pow(z, n);
+      double c0 = c[0];
+      double s = c0 + zn * c[n - 1];
+      double zi = z;
+      for (int i = 1; i < n - 1; i++) {
+        s += zi * (c[i] + zn * c[n - 1 - i]);
+        zi *= z;
+      }
+      // scipy sums into c[0], so its last term (i = n - 1) reads the running sum where c[0] is due
+      s += zi * (c[n - 1] + zn * s);
+      c[0] = s * (z / (1 - zn * zn)) + c0;
+      for (int i = 1; i < n; i++) c[i] += z * c[i - 1];
+      c[n - 1] *= z / (z - 1);
+      for (int i = n - 2; i >= 0; i--) c[i] = z * (c[i + 1] - c[i]);
     }
-    c[0] = c0 / (1 - zn1 * zn1);
-    for (int i = 1; i < n; i++) c[i] += z * c[i - 1];
-    // anti-causal initialisation (mirror)
-    c[n - 1] = (z * c[n - 2] + c[n - 1]) * z / (z * z - 1);
-    for (int i = n - 2; i >= 0; i--) c[i] = z * (c[i + 1] - c[i]);
   }
 
-  /** {@link #prefilterLine} applied to each of the {@code m} columns of the row-major {@code n x m} matrix {@code c}. */
-  static void prefilterColumns(double[] c, int n, int m) {
-    final double z = POLE;
-    for (int i = 0, len = n * m; i < len; i++) c[i] *= GAIN;
-    double zn1 = StrictMath.pow(z, n - 1);
+  /**
+   * {@link #prefilterLine} applied to each of the {@code m} columns of the row-major {@code n x m} matrix {@code c},
+   * whose row {@code n} (see {@link #columnsWork}) keeps row 0 for the causal initialisation.
+   */
+  private void prefilterColumns(double[] c, int n, int m) {
+    for (int i = 0, len = n * m; i < len; i++) c[i] *= gain;
     int last = (n - 1) * m;
-    for (int j = 0; j < m; j++) c[j] = c[j] + zn1 * c[last + j];
-    double zi = z;
-    for (int i = 1; i < n - 1; i++) {
-      int ri = i * m;
-      int rm = (n - 1 - i) * m;
-      for (int j = 0; j < m; j++) c[j] += zi * (c[ri + j] + zn1 * c[rm + j]);
-      zi *= z;
-    }
-    double norm = 1 - zn1 * zn1;
-    for (int j = 0; j < m; j++) c[j] /= norm;
-    for (int i = 1; i < n; i++) {
-      int r = i * m;
-      for (int j = 0; j < m; j++) c[r + j] += z * c[r - m + j];
-    }
-    int prev = (n - 2) * m;
-    for (int j = 0; j < m; j++) c[last + j] = (z * c[prev + j] + c[last + j]) * z / (z * z - 1);
-    for (int i = n - 2; i >= 0; i--) {
-      int r = i * m;
-      for (int j = 0; j < m; j++) c[r + j] = z * (c[r + m + j] - c[r + j]);
+    int saved = n * m;
+    for (double z : poles) {
+      double zn = StrictMath.pow(z, n);
+      System.arraycopy(c, 0, c, saved, m);
+      for (int j = 0; j < m; j++) c[j] = c[j] + zn * c[last + j];
+      double zi = z;
+      for (int i = 1; i < n; i++) { // as scipy: at i = n - 1 the term reads row 0, the running sum
+        int ri = i * m;
+        int rm = (n - 1 - i) * m;
+        for (int j = 0; j < m; j++) c[j] += zi * (c[ri + j] + zn * c[rm + j]);
+        zi *= z;
+      }
+      double norm = z / (1 - zn * zn);
+      for (int j = 0; j < m; j++) c[j] = c[j] * norm + c[saved + j];
+      for (int i = 1; i < n; i++) {
+        int r = i * m;
+        for (int j = 0; j < m; j++) c[r + j] += z * c[r - m + j];
+      }
+      double end = z / (z - 1);
+      for (int j = 0; j < m; j++) c[last + j] *= end;
+      for (int i = n - 2; i >= 0; i--) {
+        int r = i * m;
+        for (int j = 0; j < m; j++) c[r + j] = z * (c[r + m + j] - c[r + j]);
+      }
     }
   }
 }

@@ -21,7 +21,7 @@ import org.mednext.util.Parallel;
  *
  * <p>Orders 0 and 1 are evaluated as scipy does, as a tensor product over all taps of the resized axes
  * (8 for a 3-D linear zoom, summed in scipy's tap order), so linear results are bit-identical to scipy's; a
- * 3-D resize of order 0 or 1 then needs no intermediate at all. Order 3 is separable (prefilter and
+ * 3-D resize of order 0 or 1 then needs no intermediate at all. Orders 2 to 5 are separable (prefilter and
  * evaluation one axis at a time), which agrees with scipy's 3-D zoom to ~1e-15 relative.
  *
  * <p>Tasks are whole slices or whole lines (or column blocks of lines) with a fixed operation sequence per

@@ -228,7 +228,8 @@ public final class Resampling {
   }
 
   private static int checkOrder(int order) {
-    Checks.argument(order == 0 || order == 1 || order == 3, "resize order must be 0, 1 or 3, got %d", order);
+    Checks.argument(order >= 0 && order <= AxisKernel.MAX_ORDER, "resize order must be 0 to %d, got %d",
+        AxisKernel.MAX_ORDER, order);
     return order;
   }
 

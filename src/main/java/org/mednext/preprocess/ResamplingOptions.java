@@ -6,7 +6,7 @@ import org.mednext.util.Checks;
  * The keyword arguments of nnU-Net's {@code resample_data_or_seg_to_shape} (the plans'
  * {@code resampling_fn_*_kwargs}) plus the precision of the stored result.
  *
- * @param order spline order in-plane (and on every axis without separate z): 0, 1 or 3
+ * @param order spline order in-plane (and on every axis without separate z): 0 to 5, as scipy
  * @param orderZ order along the separately resampled axis: 0 (nearest) or 1 (linear)
  * @param separateZ the plans' {@code force_separate_z} ({@code null} = {@link SeparateZ#AUTO})
  * @param anisotropyThreshold the plans' {@code separate_z_anisotropy_threshold}: with {@link SeparateZ#AUTO}, a
@@ -56,10 +56,12 @@ public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, doub
 
   /** Validates the orders; {@code null} enums are rejected. */
   public ResamplingOptions {
-    Checks.argument(order == 0 || order == 1 || order == 3,
-        "resampling order must be 0, 1 or 3 (nnU-Net uses 3 for images, 1 for labels and logits), got %d", order);
-    Checks.argument(orderZ == 0 || orderZ == 1,
-        "order_z must be 0 (nearest) or 1 (linear), got %d", orderZ);
+    Checks.argument(order >= 0 && order <= AxisKernel.MAX_ORDER,
+        "resampling order must be 0 to %d (nnU-Net uses 3 for images, 1 for labels and logits), got %d",
+        AxisKernel.MAX_ORDER, order);
+    Checks.argument(orderZ == 0 || orderZ == 1, "order_z must be 0 (nearest) or 1 (linear), got %d (a higher order"
+        + " makes nnU-Net's map_coordinates spline-filter every axis of the stack, not only z; not supported)",
+        orderZ);
     Checks.notNull(separateZ, "separateZ");
     Checks.argument(anisotropyThreshold > 0 && anisotropyThreshold < Double.POSITIVE_INFINITY,
         "separate_z_anisotropy_threshold must be a finite number > 0, got %s", anisotropyThreshold);

@@ -76,10 +76,43 @@ class ResamplingTest {
       int[] outShape = ref.get(c + "_out").shape();
       double range = range(expected);
       double[] actual = Resampling.resizeToDouble(in.floats(), in.shape(), outShape, order, 1);
-      // orders 0 and 1 sum the taps exactly as scipy does: bit-identical; order 3 is separable here
+      // orders 0 and 1 sum the taps exactly as scipy does: bit-identical; orders 2 to 5 are separable here
       assertClose(expected, actual, order <= 1 ? 0 : 1e-12 * range, c + " (float64)");
       float[] stored = Resampling.resize(in.floats(), in.shape(), outShape, order, 3);
       assertClose(expected, toDouble(stored), 1e-6 * range, c + " (float32)");
+    }
+  }
+
+  /**
+   * One line against scipy's 1-D zoom (args = [order]), bit for bit for every order: the kernel's prefilter, weights
+   * and sums are scipy's. A 3-D resize differs by rounding only because scipy sums the taps' tensor product.
+   */
+  @Test
+  void axisKernelIsScipyZoomOfALineBitForBit() {
+    for (String c : cases("l")) {
+      double[] in = toDouble(ref.get(c + "_in").floats());
+      double[] expected = ref.get(c + "_out").doubles();
+      int order = (int) ref.get(c + "_args").get(0);
+      int n = in.length;
+      int m = expected.length;
+      AxisKernel k = AxisKernel.of(n, m, order);
+      double[] actual = new double[m];
+      k.line(in, 0, 1, actual, 0, 1, new double[k.lineWork()]);
+      assertClose(expected, actual, 0, c + " order " + order + ", " + n + " -> " + m + " (line)");
+      // the same line as each of 3 columns, the middle one negated (exact, so its result is the negated line)
+      double[] matrix = new double[n * 3];
+      for (int i = 0; i < n; i++) {
+        matrix[i * 3] = in[i];
+        matrix[i * 3 + 1] = -in[i];
+        matrix[i * 3 + 2] = in[i];
+      }
+      double[] cols = new double[m * 3];
+      k.columns(matrix, 0, 3, 3, cols, 0, 3, new double[k.columnsWork(3)]);
+      for (int j = 0; j < 3; j++) {
+        double[] col = new double[m];
+        for (int i = 0; i < m; i++) col[i] = (j == 1 ? -1 : 1) * cols[i * 3 + j];
+        assertClose(expected, col, 0, c + " order " + order + ", " + n + " -> " + m + " (column " + j + ")");
+      }
     }
   }
 
@@ -255,10 +288,15 @@ class ResamplingTest {
 
   @Test
   void optionsRejectUnsupportedOrders() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(2, 0, null));
-    assertEquals("resampling order must be 0, 1 or 3 (nnU-Net uses 3 for images, 1 for labels and logits), got 2",
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(6, 0, null));
+    assertEquals("resampling order must be 0 to 5 (nnU-Net uses 3 for images, 1 for labels and logits), got 6",
         e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(3, 3, null));
+    assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(-1, 0, null));
+    e = assertThrows(IllegalArgumentException.class, () -> ResamplingOptions.fromPlans(3, 2, null));
+    assertEquals("order_z must be 0 (nearest) or 1 (linear), got 2 (a higher order makes nnU-Net's map_coordinates"
+        + " spline-filter every axis of the stack, not only z; not supported)", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Resampling.resize(new float[8], new int[] {2, 2, 2},
+        new int[] {3, 3, 3}, 6, 1));
   }
 
   @Test
@@ -273,7 +311,7 @@ class ResamplingTest {
     for (int[] out : new int[][] {{17, 40, 29}, {40, 12, 31}}) {
       for (double[] nu : new double[][] {{0.8, 0.7, 1.0}, {4.5, 0.8, 0.9}, {0.9, 0.8, 4.0}, {0.8, 4.0, 0.9}}) {
         for (ResamplingOptions o : new ResamplingOptions[] {ResamplingOptions.DATA, ResamplingOptions.LOGITS,
-            ResamplingOptions.fromPlans(3, 1, null)}) {
+            ResamplingOptions.fromPlans(3, 1, null), ResamplingOptions.fromPlans(5, 0, null)}) {
           float[] one = Resampling.resample(in, shape, out, iso, nu, o, 1);
           float[] three = Resampling.resample(in, shape, out, iso, nu, o, 3);
           assertTrue(Arrays.equals(one, three), "threads changed the result for " + o + " to " + Arrays.toString(nu));
