@@ -94,14 +94,16 @@ public record Configuration(String name, String dataIdentifier, String preproces
   }
 
   /**
-   * Checks that all three resampling functions are implemented here.
+   * Checks that the resampling functions a task uses are implemented here: the image's and the probabilities' for
+   * prediction, and for training also the label maps' ({@code resampling_fn_seg}, which prediction never calls).
    *
+   * @param withLabels whether label maps are resampled (training)
    * @throws ModelFormatException naming the configuration, the key and the function, e.g. for
    *     {@code resample_torch_fornnunet}
    */
-  public void requireSupportedResampling() throws ModelFormatException {
+  public void requireSupportedResampling(boolean withLabels) throws ModelFormatException {
     check("resampling_fn_data", resamplingData);
-    check("resampling_fn_seg", resamplingSeg);
+    if (withLabels) check("resampling_fn_seg", resamplingSeg);
     check("resampling_fn_probabilities", resamplingProbabilities);
   }
 

@@ -100,7 +100,7 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
 
   /**
    * {@code resample_torch_fornnunet} (plans from the {@code *_torchres} planners). Parsed, but not implemented
-   * yet; {@link Configuration#requireSupportedResampling()} reports it.
+   * yet; {@link Configuration#requireSupportedResampling(boolean)} reports it.
    *
    * @param kwargs its keyword arguments as written (e.g. is_seg, force_separate_z, memefficient_seg_resampling)
    */

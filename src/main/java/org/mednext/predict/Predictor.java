@@ -135,7 +135,7 @@ public final class Predictor implements AutoCloseable {
     check(model.datasetJson(), configuration, network, folder);
     Preprocessor pre;
     try {
-      pre = Preprocessor.forConfiguration(model.plans(), configuration, options.threads());
+      pre = Preprocessor.forImages(model.plans(), configuration, options.threads());
     } catch (IllegalArgumentException e) { // an unknown normalization scheme, say: the file to look into
       throw new ModelFormatException(folder.resolve(ModelFolder.PLANS_JSON) + ": configuration " + configurationName
           + ": " + e.getMessage(), e);

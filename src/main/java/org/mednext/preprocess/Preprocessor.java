@@ -24,20 +24,22 @@ public final class Preprocessor {
   private final List<Normalization> normalizations;
   private final ResamplingOptions dataResampling;
   private final ResamplingOptions segResampling;
+  private final boolean withLabels;
   private final int threads;
 
   private Preprocessor(int[] transposeForward, double[] targetSpacing, List<Normalization> normalizations,
-      ResamplingOptions dataResampling, ResamplingOptions segResampling, int threads) {
+      ResamplingOptions dataResampling, ResamplingOptions segResampling, boolean withLabels, int threads) {
     this.transposeForward = transposeForward;
     this.targetSpacing = targetSpacing;
     this.normalizations = normalizations;
     this.dataResampling = dataResampling;
     this.segResampling = segResampling;
+    this.withLabels = withLabels;
     this.threads = threads;
   }
 
   /**
-   * The preprocessor of one configuration of the plans.
+   * The preprocessor of one configuration of the plans, for images and their label maps (training).
    *
    * @throws ModelFormatException for an unsupported resampling function
    * @throws IllegalArgumentException for a non-3-D configuration, an unknown normalisation scheme, or CT
@@ -45,9 +47,23 @@ public final class Preprocessor {
    */
   public static Preprocessor forConfiguration(Plans plans, Configuration configuration, int threads)
       throws ModelFormatException {
+    return create(plans, configuration, threads, true);
+  }
+
+  /**
+   * As {@link #forConfiguration}, for images alone (prediction): the plans' {@code resampling_fn_seg} is not used, so
+   * it need not be one this code implements, and {@link #runWithLabels} is refused.
+   */
+  public static Preprocessor forImages(Plans plans, Configuration configuration, int threads)
+      throws ModelFormatException {
+    return create(plans, configuration, threads, false);
+  }
+
+  private static Preprocessor create(Plans plans, Configuration configuration, int threads, boolean withLabels)
+      throws ModelFormatException {
     Checks.argument(configuration.dimension() == 3, "configuration %s is %d-D; only 3-D configurations are supported",
         configuration.name(), configuration.dimension());
-    configuration.requireSupportedResampling();
+    configuration.requireSupportedResampling(withLabels);
     int channels = configuration.normalizationSchemes().size();
     Normalization[] norms = new Normalization[channels];
     for (int c = 0; c < channels; c++) {
@@ -62,7 +78,8 @@ public final class Preprocessor {
     int[] transpose = plans.transposeForward().stream().mapToInt(Integer::intValue).toArray();
     double[] spacing = configuration.spacing().stream().mapToDouble(Double::doubleValue).toArray();
     return new Preprocessor(Transposition.checkAxes(transpose), spacing, List.of(norms),
-        ResamplingSettings.of(configuration.resamplingData()), ResamplingSettings.of(configuration.resamplingSeg()), threads);
+        ResamplingSettings.of(configuration.resamplingData()),
+        withLabels ? ResamplingSettings.of(configuration.resamplingSeg()) : null, withLabels, threads);
   }
 
   /** Number of input channels this configuration expects. */
@@ -182,6 +199,7 @@ public final class Preprocessor {
    * @return the case and its labels on the preprocessed grid
    */
   public Labelled runWithLabels(float[][] channels, short[] labels, int[] shape, double[] spacing) {
+    Checks.state(withLabels, "this preprocessor is for images alone (forImages); use forConfiguration for labels");
     Checks.argument(labels.length == channels[0].length, "label map has %d voxels, the image %d", labels.length, channels[0].length);
     WithMask pre = preprocess(channels, shape, spacing);
     PreprocessedCase c = pre.image();

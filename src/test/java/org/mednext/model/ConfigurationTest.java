@@ -42,7 +42,7 @@ class ConfigurationTest {
     assertEquals(Optional.empty(), c.inheritsFrom());
     assertEquals(Optional.empty(), c.previousStage());
     assertEquals(List.of(), c.nextStages());
-    c.requireSupportedResampling();
+    c.requireSupportedResampling(true);
   }
 
   @Test
@@ -118,8 +118,8 @@ class ConfigurationTest {
     assertEquals("configuration 3d_torchres: resampling_fn_data = resample_torch_fornnunet is not supported yet"
         + " (supported: resample_data_or_seg_to_shape, no_resampling_hack); plan the dataset with a planner that uses"
         + " the default resampling (e.g. nnUNetPlannerResEncM instead of a *_torchres planner)",
-        assertThrows(ModelFormatException.class, c::requireSupportedResampling).getMessage());
-    p.configuration("3d_noresampling").requireSupportedResampling();
+        assertThrows(ModelFormatException.class, () -> c.requireSupportedResampling(false)).getMessage());
+    p.configuration("3d_noresampling").requireSupportedResampling(true);
   }
 
   static JsonObject config(JsonObject plans) {
