@@ -86,8 +86,7 @@ public final class DicomSeriesReader implements VolumeReader {
     for (Path f : files) {
       DicomFiles.Header h = DicomFiles.header(f);
       if (!h.scanned()) {
-        DicomFiles.checkReadable(f);
-        DicomSlice s = DicomSlice.read(f);
+        DicomSlice s = DicomSlice.read(f); // checks the transfer syntax first
         decoded.put(f, s);
         h = new DicomFiles.Header(f, false, s.seriesUid, s.seriesDescription, null, true);
       }
