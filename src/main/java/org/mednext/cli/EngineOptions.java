@@ -15,7 +15,7 @@ final class EngineOptions {
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(names = {"--device", "-device"}, paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-      description = "where the network runs: auto (the GPU when DJL sees one), cpu or gpu (also: cuda) "
+      description = "where the network runs: auto (the GPU when libtorch can use one), cpu or gpu (also: cuda) "
           + "(default: ${DEFAULT-VALUE})")
   String device = "auto";
 
@@ -30,6 +30,12 @@ final class EngineOptions {
   Device start() {
     Engines.setThreads(checkedThreads());
     return Engines.device(device);
+  }
+
+  /** Whether {@code --device} asks for the GPU outright (not {@code auto}). */
+  boolean gpuRequired() {
+    String d = device.toLowerCase(Locale.ROOT);
+    return d.equals("gpu") || d.equals("cuda");
   }
 
   /** {@code --threads}, checked; more than the cores is honoured, as nnU-Net does, with a warning. */

@@ -148,6 +148,9 @@ final class PredictCommand implements Callable<Integer> {
     // case is read and preprocessed
     try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 20);
         Predictor predictor = Predictor.open(modelFolder, options)) {
+      // a GPU asked for and missing is news before the first case is read and preprocessed, not after (seconds
+      // to a minute for a CT); auto and cpu keep the engine's start overlapping that work
+      if (engine.gpuRequired()) predictor.device();
       List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
           predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);

@@ -2,6 +2,7 @@ package org.mednext.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
 
@@ -84,8 +85,8 @@ public final class Engines {
   }
 
   /**
-   * The device for a user's choice: {@code cpu}, {@code gpu} (fails with a how-to when DJL sees no CUDA device)
-   * or {@code auto} (the GPU when one is visible, else the CPU).
+   * The device for a user's choice: {@code cpu}, {@code gpu} (fails with a how-to when the loaded libtorch cannot
+   * use a CUDA GPU) or {@code auto} (the GPU when it can, else the CPU).
    */
   public static Device device(String choice) {
     Engine e = pytorch();
@@ -94,18 +95,38 @@ public final class Engines {
         return Device.cpu();
       case "gpu":
       case "cuda": // nnUNetv2_predict's name
-        if (e.getGpuCount() == 0) {
-          throw new EngineUnavailableException(
-              "--device gpu: DJL sees no CUDA GPU. The bundled PyTorch natives are CPU-only; to use a GPU, run "
-                  + "scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, "
-                  + "'GPU'), or use --device cpu", null);
-        }
+        if (!cudaUsable(e)) throw new EngineUnavailableException(noGpuHowTo(e.getGpuCount() > 0), null);
         return Device.gpu();
       case "auto":
-        return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        return cudaUsable(e) ? Device.gpu() : Device.cpu();
       default:
         throw new IllegalArgumentException("unknown device '" + choice + "': use auto, cpu or gpu");
     }
+  }
+
+  /**
+   * Whether libtorch itself sees a CUDA GPU. Not DJL's {@code getGpuCount()}: that asks a libcudart found by name,
+   * which says yes on a GPU machine while the bundled CPU libtorch is loaded (then the first tensor on the GPU fails),
+   * and no for a pip-installed CUDA torch, whose libcudart.so.12 lies beside it, outside that search.
+   */
+  static boolean cudaUsable(Engine e) {
+    return e.hasCapability(StandardCapabilities.CUDA);
+  }
+
+  static String noGpuHowTo(boolean gpuPresent) {
+    String custom = System.getenv("PYTORCH_LIBRARY_PATH");
+    String cause;
+    if (custom != null) {
+      cause = "the libtorch in " + custom + " (PYTORCH_LIBRARY_PATH, from MEDNEXT_LIBTORCH) sees no CUDA GPU: it must be"
+          + " a CUDA build of libtorch 2.7.1, and nvidia-smi must list a GPU that CUDA_VISIBLE_DEVICES does not hide";
+    } else if (gpuPresent) {
+      cause = "this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only; to use the GPU, run"
+          + " scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
+    } else {
+      cause = "DJL sees no CUDA GPU. The bundled PyTorch natives are CPU-only; to use a GPU, run scripts/mednext with"
+          + " MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
+    }
+    return "--device gpu: " + cause + "; or use --device cpu";
   }
 
   /** A one-line description of the engine and device, for logs. */

@@ -16,7 +16,7 @@ import org.mednext.util.Checks;
  * @param mirroring test-time mirroring over the axes the checkpoint allows (off = {@code --disable_tta})
  * @param probabilities also return class probabilities ({@code --save_probabilities})
  * @param threads CPU threads for the network and the CPU stages
- * @param device where the network runs: {@code cpu}, {@code gpu} or {@code auto} (the GPU when DJL sees one); a
+ * @param device where the network runs: {@code cpu}, {@code gpu} or {@code auto} (the GPU when libtorch can use one); a
  *     choice rather than a DJL device, because resolving {@code auto} starts the engine, which {@link Predictor}
  *     does in the background
  */
