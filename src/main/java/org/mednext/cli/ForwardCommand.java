@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mednext.engine.Engines;
+import org.mednext.engine.HostReads;
 import org.mednext.io.Npy;
 import org.mednext.io.NpyArray;
 import org.mednext.io.Npz;
@@ -68,7 +69,7 @@ final class ForwardCommand implements Callable<Integer> {
       Map<String, NpyArray> arrays = new LinkedHashMap<>();
       for (int h = 0; h < heads.size(); h++) {
         NDArray a = heads.get(h);
-        arrays.put("output_" + h, NpyArray.ofFloats(a.getShape().getShape(), a.toFloatArray()));
+        arrays.put("output_" + h, NpyArray.ofFloats(a.getShape().getShape(), HostReads.floats(a)));
       }
       Npz.write(output, arrays, false);
       out.printf(Locale.ROOT, "%s: %d head(s) %s in %.2f s (%s) -> %s%n", net.config().describe(), heads.size(),

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 import org.mednext.engine.Engines;
+import org.mednext.engine.HostReads;
 import org.mednext.engine.Scoped;
 import org.mednext.torch.TensorData;
 import org.mednext.util.Checks;
@@ -316,7 +318,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
         }
       }
       int total = pass.step(loss, false, outs);
-      float value = pass.value(total).getFloat();
+      float value = HostReads.floatValue(pass.value(total));
       pass.backward(total);
       return value;
     }
@@ -417,9 +419,11 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     return out;
   }
 
-  /** Frees the weights. */
+  /** Frees the weights (on a GPU also libtorch's cache of freed blocks, which other programs could not use). */
   @Override
   public void close() {
+    boolean gpu = manager.getDevice().isGpu();
     manager.close();
+    if (gpu) JniUtils.emptyCudaCache();
   }
 }

@@ -1,6 +1,7 @@
 package org.mednext.predict;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -323,6 +324,15 @@ public final class Predictor implements AutoCloseable {
       logits = nets.slidingWindow().predict(c.data(), c.shape(), progress);
     } catch (OutOfMemoryError e) {
       throw outOfMemory(e, "predicting", shape, spacing, c.shape(), "");
+    } catch (EngineException e) {
+      if (!nets.device().isGpu() || !String.valueOf(e.getMessage()).contains("out of memory")) throw e;
+      // the GPU holds one tile at a time: its size, not the image's, is what did not fit
+      PredictionOutOfMemoryError tile = new PredictionOutOfMemoryError("predicting", String.format(Locale.ROOT,
+          "on the GPU: one tile of %s voxels through %s did not fit in the GPU's memory (%s); close other programs"
+              + " that use it (nvidia-smi lists them), or use --device cpu", configuration.patchSize(),
+          network().describe(), firstLine(e.getMessage())));
+      tile.initCause(e);
+      throw tile;
     }
     progress.checkCancelled(); // a cancel during the last tiles should not start the export
     long t2 = System.nanoTime();
@@ -352,6 +362,11 @@ public final class Predictor implements AutoCloseable {
         Arrays.toString(resampled), configuration.spacing(), voxels / 1e9, channels(), network().numClasses()));
     tooLarge.initCause(e);
     return tooLarge;
+  }
+
+  private static String firstLine(String s) {
+    int n = s.indexOf('\n');
+    return n < 0 ? s : s.substring(0, n);
   }
 
   private void checkFinite(float[] values, int[] shape, int channel) {

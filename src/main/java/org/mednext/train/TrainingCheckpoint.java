@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mednext.engine.HostReads;
 import org.mednext.net.MedNeXt;
 import org.mednext.torch.OrderedDict;
 import org.mednext.torch.PyTuple;
@@ -45,7 +46,7 @@ public final class TrainingCheckpoint {
       long seed) throws IOException {
     OrderedDict weights = new OrderedDict();
     for (Map.Entry<String, NDArray> e : net.stateDict().entrySet()) {
-      weights.put(e.getKey(), TensorData.ofFloats(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+      weights.put(e.getKey(), TensorData.ofFloats(e.getValue().getShape().getShape(), HostReads.floats(e.getValue())));
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("network_weights", weights);

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.mednext.engine.Engines;
+import org.mednext.engine.HostReads;
 import org.mednext.model.Configuration;
 import org.mednext.model.Plans;
 import org.mednext.net.MedNeXt;
@@ -213,7 +214,7 @@ final class TrainingLoop {
     try (NDManager m = net.manager().newSubManager(); NDScope scope = new NDScope()) {
       NDList outs = net.forward(net.parameterStore(), new NDList(input(m, batch)), false);
       List<NDArray> targets = targets(m, batch);
-      double value = loss.compute(outs, targets).getFloat();
+      double value = HostReads.floatValue(loss.compute(outs, targets));
       return new Validation(value, DiceCounts.ofSoftmax(outs.get(0), targets.get(0)));
     }
   }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Activation;
 import java.util.Arrays;
+import org.mednext.engine.HostReads;
 import org.mednext.util.Checks;
 
 /**
@@ -76,9 +77,9 @@ public final class DiceCounts {
       target = target.logicalAnd(mask);
     }
     int[] axes = Labels.allButChannel(logits);
-    long[] tp = predicted.logicalAnd(target).sum(axes).toLongArray();
-    long[] fp = predicted.logicalAnd(target.logicalNot()).sum(axes).toLongArray();
-    long[] fn = predicted.logicalNot().logicalAnd(target).sum(axes).toLongArray();
+    long[] tp = HostReads.longs(predicted.logicalAnd(target).sum(axes));
+    long[] fp = HostReads.longs(predicted.logicalAnd(target.logicalNot()).sum(axes));
+    long[] fn = HostReads.longs(predicted.logicalNot().logicalAnd(target).sum(axes));
     return new DiceCounts(tp, fp, fn);
   }
 

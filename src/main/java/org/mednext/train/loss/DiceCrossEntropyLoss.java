@@ -2,6 +2,7 @@ package org.mednext.train.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.mednext.engine.HostReads;
 import org.mednext.engine.Scalars;
 import org.mednext.engine.Scoped;
 import org.mednext.util.Checks;
@@ -57,7 +58,7 @@ public final class DiceCrossEntropyLoss implements SegmentationLoss {
       if (mask == null) {
         ce = Scalars.div(picked.sum().neg(), (float) picked.size());
       } else {
-        long valid = mask.sum().getLong();
+        long valid = HostReads.longValue(mask.sum());
         if (valid == 0) return dice.add(0f); // nnU-Net skips CE without valid voxels; a new array for the caller
         ce = picked.mul(mask).sum().neg().div(mask.sum().toType(DataType.FLOAT32, false));
       }

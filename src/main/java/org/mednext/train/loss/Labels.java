@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import org.mednext.engine.HostReads;
 import org.mednext.util.Checks;
 
 /** Label-map checks and encodings shared by the losses and the pseudo-Dice counts. */
@@ -53,8 +54,8 @@ final class Labels {
   static void checkRange(NDArray labels, int classes, String what) {
     if (labels.size() == 0) return;
     try (NDArray min = labels.min(); NDArray max = labels.max()) {
-      long lo = min.getLong();
-      long hi = max.getLong();
+      long lo = HostReads.longValue(min);
+      long hi = HostReads.longValue(max);
       Checks.argument(lo >= 0 && hi < classes, "%s must be in [0, %d), found values from %d to %d", what, classes,
           lo, hi);
     }

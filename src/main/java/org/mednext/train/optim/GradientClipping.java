@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.ArrayList;
 import java.util.List;
+import org.mednext.engine.HostReads;
 import org.mednext.util.Checks;
 
 /** {@code torch.nn.utils.clip_grad_norm_} for DJL (PyTorch engine) parameters; DJL's own clipGrad is not norm clipping. */
@@ -52,7 +53,7 @@ public final class GradientClipping {
     try {
       for (NDArray g : grads) norms.add(g.norm());
       try (NDArray stacked = NDArrays.stack(norms); NDArray total = stacked.norm()) {
-        return total.getFloat();
+        return HostReads.floatValue(total);
       }
     } finally {
       norms.close();

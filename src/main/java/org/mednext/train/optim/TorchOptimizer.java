@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mednext.engine.HostReads;
 import org.mednext.torch.TensorData;
 import org.mednext.util.Checks;
 
@@ -203,7 +204,7 @@ public abstract sealed class TorchOptimizer implements AutoCloseable permits Sgd
 
   /** The float32 tensor of a state array, copied to Java memory. */
   static TensorData tensor(NDArray a) {
-    return TensorData.ofFloats(a.getShape().getShape(), a.toFloatArray());
+    return TensorData.ofFloats(a.getShape().getShape(), HostReads.floats(a));
   }
 
   /**
