@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mednext.io.CaseFiles;
 import org.mednext.io.VolumeFormatException;
-import org.mednext.io.VolumeFormats;
 import org.mednext.model.DatasetJson;
 import org.mednext.predict.CaseInput;
 import org.mednext.predict.ImageReaderWriter;
@@ -163,7 +162,7 @@ public final class TrainingData {
     @Override
     public Loaded load() throws IOException {
       CaseInput.Loaded image = new CaseInput(id, channels).load(ImageReaderWriter.SIMPLE_ITK_IO);
-      Volume<?> lv = VolumeFormats.read(labelFile);
+      Volume<?> lv = ImageReaderWriter.SIMPLE_ITK_IO.read(labelFile); // scl_slope/scl_inter as ITK takes them
       // the label's spacing as the reader sees it too: a label written by ITK tools is in mm where its image may be
       // in micrometres
       CaseInput.requireSameGrid(labelFile, image.shape(), image.spacing(), VolumeArrays.shapeZyx(lv),

@@ -1,6 +1,7 @@
 package org.mednext.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,5 +56,34 @@ class TrainingDataTest {
     VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> TrainingData.open(tmp).cases().get(0).load(),
         "0.2 mm labels on a 0.2 micrometre image");
     assertTrue(e.getMessage().contains("differ from the image c_0000.nii's"), e.getMessage());
+  }
+
+  /**
+   * A label file's scaling fields are read as SimpleITK reads them for nnU-Net: scl_slope 1 with a NaN scl_inter is no
+   * scaling there (nibabel refuses such a header), and a zero slope with an intercept of 1 shifts every label by 1.
+   */
+  @Test
+  void aLabelFilesScalingIsItksAsForTheImages() throws IOException {
+    Files.createDirectories(tmp.resolve("imagesTr"));
+    Files.createDirectories(tmp.resolve("labelsTr"));
+    float[] labels = new float[4 * 5 * 6];
+    labels[7] = 1;
+    Path labelFile = tmp.resolve("labelsTr/c.nii");
+    new NiftiWriter().write(Volume.of(ArrayImgs.floats(new float[labels.length], 4, 5, 6), Geometry.ofSpacing(1, 1, 1)),
+        tmp.resolve("imagesTr/c_0000.nii"));
+    Files.writeString(tmp.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"CT\"}, \"labels\": "
+        + "{\"background\": 0, \"a\": 1, \"b\": 2}, \"numTraining\": 1, \"file_ending\": \".nii\"}",
+        StandardCharsets.UTF_8);
+    for (float[] slopeInter : new float[][] {{1, Float.NaN}, {0, 1}}) {
+      new NiftiWriter().write(Volume.of(ArrayImgs.floats(labels, 4, 5, 6), Geometry.ofSpacing(1, 1, 1)), labelFile);
+      try (FileChannel ch = FileChannel.open(labelFile, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(slopeInter[0])
+            .putFloat(slopeInter[1]).flip(), 112);
+      }
+      short[] read = TrainingData.open(tmp).cases().get(0).load().labels();
+      short shift = (short) (slopeInter[0] == 0 ? 1 : 0);
+      assertEquals(1 + shift, read[7]);
+      assertEquals(shift, read[8]);
+    }
   }
 }
