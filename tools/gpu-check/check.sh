@@ -1,54 +1,71 @@
 #!/usr/bin/env bash
-# GPU check of scripts/mednext on a machine with a CUDA PyTorch in python3 (see README.md here). Log: $OUT/log.
-OUT="${OUT:-/tmp/gpu-check}"; mkdir -p "$OUT"
-exec > >(tee "$OUT/log") 2>&1
-set -x
-date; nvidia-smi -L; uname -m
-python3 -c "import torch;print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.is_available())"
-TL=$(python3 -c "import torch,os;print(os.path.join(os.path.dirname(torch.__file__),'lib'))")
-ls "$TL"
-ls /usr/local/cuda/lib64/libcudart* 2>/dev/null; ldconfig -p | grep -i cudart
-command -v java || { mkdir -p /tmp/jre && tar xJf .gpu/jre.txz -C /tmp/jre && export PATH=/tmp/jre/bin:$PATH; }
-java -version
-python3 - <<PY
+# GPU check of scripts/mednext on a machine with a CUDA PyTorch in python3 (see README.md here). Run it in a copy of
+# the checkout made for the check (it rewrites target/runtime.classpath). Log: $OUT/log (default /tmp/gpu-check).
+# about 3-5 minutes; exit 0 when every step passed.
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+OUT="${OUT:-/tmp/gpu-check}"
+work=/tmp/gpu-check-work
+mkdir -p "$OUT" && rm -rf "$work" "$OUT"/gpu && mkdir -p "$work"
+
+main() {
+  set -x
+  date; nvidia-smi -L; uname -m
+  python3 -c "import torch;print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.is_available())"
+  TL=$(python3 -c "import torch,os;print(os.path.join(os.path.dirname(torch.__file__),'lib'))") || return 1
+  ls "$TL"
+  ls /usr/local/cuda/lib64/libcudart* 2>/dev/null; ldconfig -p | grep -i cudart
+  command -v java || { mkdir -p "$work/jre" && tar xJf .gpu/jre.txz -C "$work/jre" && export PATH="$work/jre/bin:$PATH"; }
+  java -version
+  python3 - <<'PY'
 import torch, ctypes
 try:
     ctypes.CDLL('.gpu/libdjl_torch_cu128.so', mode=ctypes.RTLD_GLOBAL); print('JNI (2.7.1 cu128) loads against this torch')
 except OSError as e:
     print('JNI load failed:', e)
 PY
-if command -v nm >/dev/null; then
-  nm -D --undefined-only .gpu/libdjl_torch_cu128.so | awk '{print $2}' | sort -u > /tmp/undef
-  for f in "$TL"/libc10.so "$TL"/libc10_cuda.so "$TL"/libtorch_cpu.so "$TL"/libtorch_cuda.so "$TL"/libtorch.so; do nm -D --defined-only "$f"; done | awk '{print $3}' | sort -u > /tmp/def
-  echo "undefined torch symbols of the JNI not in this torch: $(comm -23 /tmp/undef /tmp/def | grep -c '^_ZN\(2at\|3c10\|5torch\|6caffe2\)')"
-  comm -23 /tmp/undef /tmp/def | grep '^_ZN\(2at\|3c10\|5torch\)' | head -5 | c++filt
-fi
-# the jars travelled in .gpu/m2: point the class path there (this checkout is a copy made for the check)
-sed -i "s|[^:]*/\.m2/|$PWD/.gpu/m2/|g" target/runtime.classpath
-touch target/MedNeXt_Fiji.jar target/runtime.classpath
-export MEDNEXT_CDS=0 MEDNEXT_LIBTORCH="$TL"
-T=""; [ -x /usr/bin/time ] && T="/usr/bin/time -f %e_s_wall_%M_KB_peak"
-in=sample-data/mricron-colin27-aal/ch2.nii.gz; m=models/demo-colin-structures
-run() { local name=$1; shift; echo "== $name"; $T timeout 150 scripts/mednext predict -i $in -m $m --disable_progress_bar "$@"; echo "rc=$?"; }
-run gpu -o $OUT/gpu --device gpu --save_probabilities --verbose
-if [ ! -f $OUT/gpu/ch2.nii.gz ]; then
-  export LD_LIBRARY_PATH=/usr/local/cuda/lib64:$TL
-  run gpu-ldpath -o $OUT/gpu --device gpu --save_probabilities --verbose
-fi
-if [ -f $OUT/gpu/ch2.nii.gz ]; then
-  run auto -o /tmp/auto
-  run cpu -o /tmp/cpu --device cpu --threads 16
-  run gpu-notta -o /tmp/gpu-notta --device gpu --disable_tta
-  python3 - <<PY
-import gzip, numpy as np
-def lab(p):
-    b = gzip.open(p).read(); return np.frombuffer(b[352:], np.uint8)
-g, a, c = lab('$OUT/gpu/ch2.nii.gz'), lab('/tmp/auto/ch2.nii.gz'), lab('/tmp/cpu/ch2.nii.gz')
+  if command -v nm >/dev/null; then
+    nm -D --undefined-only .gpu/libdjl_torch_cu128.so | awk '{print $2}' | sort -u >"$work/undef"
+    for f in "$TL"/libc10.so "$TL"/libc10_cuda.so "$TL"/libtorch_cpu.so "$TL"/libtorch_cuda.so "$TL"/libtorch.so; do
+      nm -D --defined-only "$f"
+    done | awk '{print $3}' | sort -u >"$work/def"
+    echo "libtorch symbols the JNI needs that this torch lacks: $(comm -23 "$work/undef" "$work/def" | grep -c '^_ZN\(2at\|3c10\|5torch\|6caffe2\)')"
+    comm -23 "$work/undef" "$work/def" | grep '^_ZN\(2at\|3c10\|5torch\)' | head -5 | c++filt
+  fi
+  # the jars travelled in .gpu/m2: point the class path there
+  sed -i "s|[^:]*/\.m2/|$PWD/.gpu/m2/|g" target/runtime.classpath
+  touch target/MedNeXt_Fiji.jar target/runtime.classpath # copied sources may look newer: no rebuild (no Maven there)
+  export MEDNEXT_CDS=0 MEDNEXT_LIBTORCH="$TL"
+  local in=sample-data/mricron-colin27-aal/ch2.nii.gz m=models/demo-colin-structures failed=0
+  run() { local name=$1; shift; echo "== $name"; timeout 120 scripts/mednext predict -i $in -m $m --disable_progress_bar "$@"; }
+  run gpu -o "$OUT/gpu" --device gpu --save_probabilities --verbose || failed=1
+  if [ ! -f "$OUT/gpu/ch2.nii.gz" ]; then
+    echo "== again with the CUDA toolkit and torch's lib on LD_LIBRARY_PATH"
+    LD_LIBRARY_PATH="/usr/local/cuda/lib64:$TL" run gpu-ldpath -o "$OUT/gpu" --device gpu --verbose
+    return 1
+  fi
+  run auto -o "$work/auto" || failed=1
+  run cpu -o "$work/cpu" --device cpu --threads "$(nproc)" || failed=1
+  run gpu-notta -o "$work/gpu-notta" --device gpu --disable_tta || failed=1
+  python3 - "$OUT/gpu/ch2.nii.gz" "$work/auto/ch2.nii.gz" "$work/cpu/ch2.nii.gz" <<'PY' || failed=1
+import gzip, struct, sys, numpy as np
+def labels(p):
+    b = gzip.open(p).read()
+    assert struct.unpack('<i', b[:4])[0] == 348 and struct.unpack('<h', b[70:72])[0] == 2, p + ': not NIfTI-1 uint8'
+    return np.frombuffer(b[int(struct.unpack('<f', b[108:112])[0]):], np.uint8)
+g, a, c = (labels(p) for p in sys.argv[1:])
 print('voxels', g.size, 'gpu vs cpu differ', int((g != c).sum()), 'auto vs gpu differ', int((a != g).sum()))
+sys.exit(0 if (a == g).all() and (g != c).sum() <= g.size // 10000 else 1)
 PY
-  timeout 60 scripts/mednext demo --write-training-data /tmp/td
-  $T timeout 200 scripts/mednext train -d /tmp/td -o /tmp/tm --width 8 --epochs 2 --iterations-per-epoch 5 --val-iterations 2 --device gpu; echo "rc=$?"
-  ls -la /tmp/tm /tmp/tm/* | head -20
-fi
-nvidia-smi --query-gpu=memory.used --format=csv
-date
+  timeout 60 scripts/mednext demo --write-training-data "$work/td" || failed=1
+  timeout 240 scripts/mednext train -d "$work/td" -o "$work/tm" --width 8 --epochs 2 --iterations-per-epoch 5 \
+    --val-iterations 2 --device gpu || failed=1
+  ls -la "$work/tm" "$work/tm"/*
+  nvidia-smi --query-gpu=memory.used --format=csv
+  date
+  return "$failed"
+}
+
+main 2>&1 | tee "$OUT/log"
+rc=${PIPESTATUS[0]}
+echo "gpu-check: $([ "$rc" = 0 ] && echo PASS || echo FAIL)" | tee -a "$OUT/log"
+exit "$rc"

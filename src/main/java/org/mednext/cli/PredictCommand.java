@@ -149,8 +149,8 @@ final class PredictCommand implements Callable<Integer> {
     try (StopOnSignal signal = StopOnSignal.install(progress::cancel, 20);
         Predictor predictor = Predictor.open(modelFolder, options)) {
       // a GPU asked for and missing is news before the first case is read and preprocessed, not after (seconds
-      // to a minute for a CT); auto and cpu keep the engine's start overlapping that work
-      if (engine.gpuRequired()) predictor.device();
+      // to a minute for a CT): wait for the engine's start (not for the networks); auto and cpu keep it overlapping
+      if (engine.gpuRequired()) Engines.device(engine.device);
       List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
           predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);

@@ -4,6 +4,10 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.cuda.CudaUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -95,7 +99,7 @@ public final class Engines {
         return Device.cpu();
       case "gpu":
       case "cuda": // nnUNetv2_predict's name
-        if (!cudaUsable(e)) throw new EngineUnavailableException(noGpuHowTo(e.getGpuCount() > 0), null);
+        if (!cudaUsable(e)) throw new EngineUnavailableException(noGpuHowTo(nvidiaGpuPresent()), null);
         return Device.gpu();
       case "auto":
         return cudaUsable(e) ? Device.gpu() : Device.cpu();
@@ -105,20 +109,35 @@ public final class Engines {
   }
 
   /**
-   * Whether libtorch itself sees a CUDA GPU. Not DJL's {@code getGpuCount()}: that asks a libcudart found by name,
-   * which says yes on a GPU machine while the bundled CPU libtorch is loaded (then the first tensor on the GPU fails),
-   * and no for a pip-installed CUDA torch, whose libcudart.so.12 lies beside it, outside that search.
+   * Whether libtorch itself sees a CUDA GPU. Not DJL's {@code getGpuCount()}, which asks this and then a libcudart
+   * found by name (JNA): a pip-installed CUDA torch keeps its libcudart.so.12 beside itself, outside that search, and
+   * the count was 0 there although libtorch could use the GPU.
    */
   static boolean cudaUsable(Engine e) {
     return e.hasCapability(StandardCapabilities.CUDA);
+  }
+
+  /** Whether the NVIDIA driver lists a GPU (Linux), or a libcudart found by name counts one. */
+  static boolean nvidiaGpuPresent() {
+    try (var gpus = Files.list(Path.of("/proc/driver/nvidia/gpus"))) {
+      if (gpus.findAny().isPresent()) return true;
+    } catch (IOException | RuntimeException notThere) {
+      // no driver, or not Linux
+    }
+    try {
+      return CudaUtils.getGpuCount() > 0;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
   }
 
   static String noGpuHowTo(boolean gpuPresent) {
     String custom = System.getenv("PYTORCH_LIBRARY_PATH");
     String cause;
     if (custom != null) {
-      cause = "the libtorch in " + custom + " (PYTORCH_LIBRARY_PATH, from MEDNEXT_LIBTORCH) sees no CUDA GPU: it must be"
-          + " a CUDA build of libtorch 2.7.1, and nvidia-smi must list a GPU that CUDA_VISIBLE_DEVICES does not hide";
+      cause = "the libtorch loaded sees no CUDA GPU, with PYTORCH_LIBRARY_PATH=" + custom + ": that folder must hold a"
+          + " CUDA build of libtorch 2.7.1, no pytorch-native-cpu jar may be on the class path (DJL prefers it; in Fiji:"
+          + " jars/), and nvidia-smi must list a GPU that CUDA_VISIBLE_DEVICES does not hide";
     } else if (gpuPresent) {
       cause = "this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only; to use the GPU, run"
           + " scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";

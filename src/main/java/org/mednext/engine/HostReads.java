@@ -12,7 +12,9 @@ import java.util.function.Function;
  * <p>Why: to read a GPU tensor (or a non-contiguous one) DJL makes a host copy and attaches it, on the GPU inside a
  * new sub-manager, to the tensor's own manager, where both stay until that manager closes: for a network's weights
  * that is the end of training, and a checkpoint each epoch kept a copy of every weight each time. Here the tensor is
- * lent to a short-lived CPU manager for the read, so the copy is made there and closed with it.
+ * lent to a short-lived CPU manager for the read, so the copy is made there and closed with it. While lent, the tensor
+ * must not be used by another thread (an operation's result would land in that manager): reads of one tensor are
+ * serialised here, and the callers read tensors that their own thread owns (a training step's, a checkpoint's).
  */
 public final class HostReads {
 
@@ -39,9 +41,11 @@ public final class HostReads {
   }
 
   private static <T> T read(NDArray a, Function<NDArray, T> reader) {
-    try (NDManager host = Engines.pytorch().newBaseManager(Device.cpu())) {
-      a.tempAttach(host); // given back to its manager when host closes; copies made for the read stay in host
-      return reader.apply(a);
+    synchronized (a) {
+      try (NDManager host = Engines.pytorch().newBaseManager(Device.cpu())) {
+        a.tempAttach(host); // given back to its manager when host closes; copies made for the read stay in host
+        return reader.apply(a);
+      }
     }
   }
 }

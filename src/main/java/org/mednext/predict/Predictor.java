@@ -326,11 +326,12 @@ public final class Predictor implements AutoCloseable {
       throw outOfMemory(e, "predicting", shape, spacing, c.shape(), "");
     } catch (EngineException e) {
       if (!nets.device().isGpu() || !String.valueOf(e.getMessage()).contains("out of memory")) throw e;
-      // the GPU holds one tile at a time: its size, not the image's, is what did not fit
+      // the GPU holds one batch of tiles at a time: its size, not the image's, is what did not fit
       PredictionOutOfMemoryError tile = new PredictionOutOfMemoryError("predicting", String.format(Locale.ROOT,
-          "on the GPU: one tile of %s voxels through %s did not fit in the GPU's memory (%s); close other programs"
-              + " that use it (nvidia-smi lists them), or use --device cpu", configuration.patchSize(),
-          network().describe(), firstLine(e.getMessage())));
+          "on the GPU: a forward pass of up to %d tile passes of %s voxels through %s did not fit in the GPU's memory"
+              + " (%s); close other programs that use the GPU (nvidia-smi lists them), or run on the CPU",
+          nets.slidingWindow().passesPerForward(), configuration.patchSize(), network().describe(),
+          firstLine(e.getMessage())), true);
       tile.initCause(e);
       throw tile;
     }
@@ -359,7 +360,7 @@ public final class Predictor implements AutoCloseable {
     PredictionOutOfMemoryError tooLarge = new PredictionOutOfMemoryError(stage, String.format(Locale.ROOT,
         "while %s: the image, %s voxels (z, y, x) of %s mm, is %s%s voxels at the model's spacing %s (%.2f G voxels, "
             + "for each of %d channel(s) and %d class(es))", stage, Arrays.toString(shape), Arrays.toString(spacing), bound,
-        Arrays.toString(resampled), configuration.spacing(), voxels / 1e9, channels(), network().numClasses()));
+        Arrays.toString(resampled), configuration.spacing(), voxels / 1e9, channels(), network().numClasses()), false);
     tooLarge.initCause(e);
     return tooLarge;
   }

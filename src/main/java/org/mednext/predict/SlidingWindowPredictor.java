@@ -75,6 +75,11 @@ public final class SlidingWindowPredictor {
     this.samplesPerBatch = samplesPerBatch > 0 ? samplesPerBatch : (int) Math.max(1, Math.min(8, BATCH_VOXEL_CHANNELS / perPass));
   }
 
+  /** Network evaluations batched into one forward pass at the most. */
+  public int passesPerForward() {
+    return samplesPerBatch;
+  }
+
   /** Network evaluations per tile (1 + mirror combinations). */
   public int passesPerTile() {
     return 1 + mirrors.size();

@@ -30,6 +30,8 @@ final class PreprocessedStore {
   private final Preprocessor preprocessor;
   private final int[] foregroundLabels;
   private final String planKey;
+  /** How files are read; a change here must not reuse cases read the old way. */
+  private static final String READING = "label files scaled by ITK's rule (2026-11-29)";
 
   PreprocessedStore(Path dir, Preprocessor preprocessor, int[] foregroundLabels, String planKey) {
     this.dir = dir;
@@ -45,7 +47,7 @@ final class PreprocessedStore {
     Files.createDirectories(dir);
     Path npz = dir.resolve(c.id() + ".npz");
     Path keyFile = dir.resolve(c.id() + ".key");
-    String key = digest(planKey + "\n" + sourceKey);
+    String key = digest(READING + "\n" + planKey + "\n" + sourceKey);
     if (Files.isRegularFile(npz) && Files.isRegularFile(keyFile) && Files.readString(keyFile).equals(key)) {
       try {
         return load(c.id(), npz);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class EnginesTest {
 
   @Test
-  void autoAndGpuFollowWhatLibtorchItselfCanUseNotWhetherALibcudartIsFound() {
+  void withALibtorchThatCannotUseAGpuAutoIsTheCpuAndGpuIsRefusedWithAHowTo() {
     assumeTrue(!Engines.cudaUsable(Engines.pytorch()), "this machine's libtorch can use a GPU");
     assertEquals(Device.cpu(), Engines.device("auto"));
     EngineUnavailableException e = assertThrows(EngineUnavailableException.class, () -> Engines.device("gpu"));
