@@ -68,7 +68,9 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (ex instanceof NoSuchFileException e) return e.getFile() + ": no such file or folder";
     if (ex instanceof AccessDeniedException e) return e.getFile() + ": permission denied";
     if (ex instanceof FileNotFoundException && ex.getMessage() != null) return ex.getMessage();
-    if (ex instanceof PredictionOutOfMemoryError g && g.onGpu()) return "out of memory " + g.getMessage() + " (--device cpu)";
+    if (ex instanceof PredictionOutOfMemoryError g && g.onGpu()) { // more Java memory would not help
+      return "out of memory " + g.getMessage() + " (--device cpu)";
+    }
     if (ex instanceof OutOfMemoryError) {
       // the JVM's own message ("Java heap space") says nothing the user can act on; ours says how large the image was
       return "out of memory" + (ex instanceof PredictionOutOfMemoryError ? " " + ex.getMessage() : "")

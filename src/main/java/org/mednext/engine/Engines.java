@@ -142,8 +142,8 @@ public final class Engines {
       cause = "this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only; to use the GPU, run"
           + " scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
     } else {
-      cause = "DJL sees no CUDA GPU. The bundled PyTorch natives are CPU-only; to use a GPU, run scripts/mednext with"
-          + " MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
+      cause = "no CUDA GPU is visible (no NVIDIA driver lists one), and the bundled PyTorch natives are CPU-only; to"
+          + " use a GPU, run scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
     }
     return "--device gpu: " + cause + "; or use --device cpu";
   }

@@ -34,7 +34,9 @@ final class Errors {
     if (e instanceof NoSuchFileException n) return n.getFile() + ": no such file or folder";
     if (e instanceof AccessDeniedException a) return a.getFile() + ": permission denied";
     if (e instanceof FileNotFoundException && e.getMessage() != null) return e.getMessage();
-    if (e instanceof PredictionOutOfMemoryError g && g.onGpu()) return "out of memory " + g.getMessage() + " (device=cpu)";
+    if (e instanceof PredictionOutOfMemoryError g && g.onGpu()) { // more Fiji memory would not help
+      return "out of memory " + g.getMessage() + " (device=cpu)";
+    }
     if (e instanceof OutOfMemoryError) {
       return "out of memory" + (e instanceof PredictionOutOfMemoryError ? " " + e.getMessage() : "")
           + ": give Fiji more (Edit > Options > Memory & Threads) or segment a smaller image";

@@ -26,12 +26,13 @@ import org.mednext.util.AtomicFiles;
  */
 final class PreprocessedStore {
 
+  /** How files are read; a change here must not reuse cases read the old way. */
+  private static final String READING = "label files scaled by ITK's rule (2026-11-29)";
+
   private final Path dir;
   private final Preprocessor preprocessor;
   private final int[] foregroundLabels;
   private final String planKey;
-  /** How files are read; a change here must not reuse cases read the old way. */
-  private static final String READING = "label files scaled by ITK's rule (2026-11-29)";
 
   PreprocessedStore(Path dir, Preprocessor preprocessor, int[] foregroundLabels, String planKey) {
     this.dir = dir;

@@ -25,7 +25,7 @@ class EnginesTest {
     assumeTrue(System.getenv("PYTORCH_LIBRARY_PATH") == null, "a libtorch of the user's is set");
     String withGpu = Engines.noGpuHowTo(true);
     assertTrue(withGpu.contains("this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only"), withGpu);
-    assertTrue(Engines.noGpuHowTo(false).contains("DJL sees no CUDA GPU"), Engines.noGpuHowTo(false));
+    assertTrue(Engines.noGpuHowTo(false).contains("no CUDA GPU is visible"), Engines.noGpuHowTo(false));
   }
 
   @Test
