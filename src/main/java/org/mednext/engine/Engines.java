@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,10 +149,14 @@ public final class Engines {
     return "--device gpu: " + cause + "; or use --device cpu";
   }
 
-  /** A one-line description of the engine and device, for logs. */
+  /**
+   * A one-line description of the engine and device, for logs; with the folder libtorch was loaded from, which tells
+   * a GPU user whether MEDNEXT_LIBTORCH took effect (the bundled CPU build unpacks under DJL's cache folder).
+   */
   public static String describe(Device device) {
     Engine e = pytorch();
-    return String.format(Locale.ROOT, "PyTorch %s via DJL %s on %s, %d threads",
-        e.getVersion(), Engine.getDjlVersion(), device, JniUtils.getNumThreads());
+    return String.format(Locale.ROOT, "PyTorch %s via DJL %s on %s, %d threads, %s libtorch from %s",
+        e.getVersion(), Engine.getDjlVersion(), device, JniUtils.getNumThreads(), cudaUsable(e) ? "CUDA" : "CPU-only",
+        LibUtils.getLibtorchPath());
   }
 }

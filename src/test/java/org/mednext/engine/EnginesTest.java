@@ -28,6 +28,15 @@ class EnginesTest {
     assertTrue(Engines.noGpuHowTo(false).contains("no CUDA GPU is visible"), Engines.noGpuHowTo(false));
   }
 
+  /** The engine line says where libtorch came from: how a GPU user sees whether MEDNEXT_LIBTORCH took effect. */
+  @Test
+  void theDescriptionNamesTheLibtorchFolderAndWhetherItHasCuda() {
+    assumeTrue(!Engines.cudaUsable(Engines.pytorch()), "this machine's libtorch can use a GPU");
+    String d = Engines.describe(Device.cpu());
+    assertTrue(d.startsWith("PyTorch 2.7.1 via DJL ") && d.contains(" on cpu(), "), d);
+    assertTrue(d.endsWith("CPU-only libtorch from " + ai.djl.pytorch.jni.LibUtils.getLibtorchPath()), d);
+  }
+
   @Test
   void anUnknownDeviceIsRefusedWithTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Engines.device("tpu"));
