@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 import org.mednext.engine.EngineUnavailableException;
+import org.mednext.engine.Engines;
 import org.mednext.net.UnsupportedNetworkException;
 import org.mednext.predict.OutputException;
 import org.mednext.predict.PredictionOutOfMemoryError;
@@ -40,7 +41,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
     // a diverged training exits 1 like an internal error, but it is no fault of ours: reported as a plain error
     // nor is an output that cannot be written
-    boolean ours = code == INTERNAL && !(ex instanceof TrainingDivergedException) && !(ex instanceof OutputException);
+    boolean ours = code == INTERNAL && !(ex instanceof TrainingDivergedException) && !(ex instanceof OutputException)
+        && Engines.gpuOutOfMemory(ex) == null;
     String message = message(ex);
     err.println(ours ? "mednext: internal error: " + message + (verbose ? "" : " (run with --verbose for details)")
         : "mednext: error: " + message);
@@ -70,6 +72,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (ex instanceof FileNotFoundException && ex.getMessage() != null) return ex.getMessage();
     if (ex instanceof PredictionOutOfMemoryError g && g.onGpu()) { // more Java memory would not help
       return "out of memory " + g.getMessage() + " (--device cpu)";
+    }
+    String gpu = Engines.gpuOutOfMemory(ex);
+    if (gpu != null) { // training, forward (predict says which tiles: the case above)
+      return "out of GPU memory (" + gpu + "); free the GPU (nvidia-smi lists what holds"
+          + " it), use less memory per step (train: a smaller --batch or --patch, --recompute-levels 5) or --device cpu";
     }
     if (ex instanceof OutOfMemoryError) {
       // the JVM's own message ("Java heap space") says nothing the user can act on; ours says how large the image was

@@ -2,6 +2,7 @@ package org.mednext.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
@@ -147,6 +148,21 @@ public final class Engines {
           + " use a GPU, run scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
     }
     return "--device gpu: " + cause + "; or use --device cpu";
+  }
+
+  /**
+   * libtorch's report of running out of GPU memory when {@code error} or one of its causes is one (DJL passes it on
+   * in an EngineException), its first line (the rest is a C++ stack); else null.
+   */
+  public static String gpuOutOfMemory(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (t instanceof EngineException && m != null && m.contains("CUDA out of memory")) {
+        int n = m.indexOf('\n');
+        return n < 0 ? m : m.substring(0, n);
+      }
+    }
+    return null;
   }
 
   /**

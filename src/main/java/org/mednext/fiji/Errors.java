@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.mednext.engine.EngineUnavailableException;
+import org.mednext.engine.Engines;
 import org.mednext.net.UnsupportedNetworkException;
 import org.mednext.predict.PredictionOutOfMemoryError;
 
@@ -20,7 +21,7 @@ final class Errors {
   static boolean isUserError(Throwable e) {
     return e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
         || e instanceof UnsupportedNetworkException || e instanceof EngineUnavailableException
-        || e instanceof OutOfMemoryError;
+        || e instanceof OutOfMemoryError || Engines.gpuOutOfMemory(e) != null;
   }
 
   /** The message for the user; for a bug, its type and where to find the stack trace. */
@@ -36,6 +37,11 @@ final class Errors {
     if (e instanceof FileNotFoundException && e.getMessage() != null) return e.getMessage();
     if (e instanceof PredictionOutOfMemoryError g && g.onGpu()) { // more Fiji memory would not help
       return "out of memory " + g.getMessage() + " (device=cpu)";
+    }
+    String gpu = Engines.gpuOutOfMemory(e);
+    if (gpu != null) {
+      return "out of GPU memory (" + gpu + "); free the GPU (nvidia-smi lists what holds"
+          + " it), use a smaller patch, or Device cpu";
     }
     if (e instanceof OutOfMemoryError) {
       return "out of memory" + (e instanceof PredictionOutOfMemoryError ? " " + e.getMessage() : "")

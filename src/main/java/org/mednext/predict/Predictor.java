@@ -325,13 +325,14 @@ public final class Predictor implements AutoCloseable {
     } catch (OutOfMemoryError e) {
       throw outOfMemory(e, "predicting", shape, spacing, c.shape(), "");
     } catch (EngineException e) {
-      if (!nets.device().isGpu() || !String.valueOf(e.getMessage()).contains("out of memory")) throw e;
+      String gpuOutOfMemory = Engines.gpuOutOfMemory(e);
+      if (!nets.device().isGpu() || gpuOutOfMemory == null) throw e;
       // the GPU holds one batch of tiles at a time: its size, not the image's, is what did not fit
       PredictionOutOfMemoryError tile = new PredictionOutOfMemoryError("predicting", String.format(Locale.ROOT,
           "on the GPU: a forward pass of up to %d tile passes of %s voxels through %s did not fit in the GPU's memory"
               + " (%s); close other programs that use the GPU (nvidia-smi lists them), or run on the CPU",
           nets.slidingWindow().passesPerForward(), configuration.patchSize(), network().describe(),
-          firstLine(e.getMessage())), true);
+          gpuOutOfMemory), true);
       tile.initCause(e);
       throw tile;
     }
@@ -363,11 +364,6 @@ public final class Predictor implements AutoCloseable {
         Arrays.toString(resampled), configuration.spacing(), voxels / 1e9, channels(), network().numClasses()), false);
     tooLarge.initCause(e);
     return tooLarge;
-  }
-
-  private static String firstLine(String s) {
-    int n = s.indexOf('\n');
-    return n < 0 ? s : s.substring(0, n);
   }
 
   private void checkFinite(float[] values, int[] shape, int channel) {
