@@ -135,17 +135,17 @@ public final class Engines {
 
   static String noGpuHowTo(boolean gpuPresent) {
     String custom = System.getenv("PYTORCH_LIBRARY_PATH");
+    String howTo = "run scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
     String cause;
     if (custom != null) {
       cause = "the libtorch loaded sees no CUDA GPU, with PYTORCH_LIBRARY_PATH=" + custom + ": that folder must hold a"
           + " CUDA build of libtorch 2.7.1, no pytorch-native-cpu jar may be on the class path (DJL prefers it; in Fiji:"
           + " jars/), and nvidia-smi must list a GPU that CUDA_VISIBLE_DEVICES does not hide";
     } else if (gpuPresent) {
-      cause = "this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only; to use the GPU, run"
-          + " scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
+      cause = "this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only; to use the GPU, " + howTo;
     } else {
       cause = "no CUDA GPU is visible (no NVIDIA driver lists one), and the bundled PyTorch natives are CPU-only; to"
-          + " use a GPU, run scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
+          + " use a GPU, " + howTo;
     }
     return "--device gpu: " + cause + "; or use --device cpu";
   }

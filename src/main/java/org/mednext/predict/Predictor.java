@@ -326,7 +326,7 @@ public final class Predictor implements AutoCloseable {
       throw outOfMemory(e, "predicting", shape, spacing, c.shape(), "");
     } catch (EngineException e) {
       String gpuOutOfMemory = Engines.gpuOutOfMemory(e);
-      if (!nets.device().isGpu() || gpuOutOfMemory == null) throw e;
+      if (gpuOutOfMemory == null) throw e; // (libtorch's CUDA allocator: the networks are on the GPU)
       // the GPU holds one batch of tiles at a time: its size, not the image's, is what did not fit
       PredictionOutOfMemoryError tile = new PredictionOutOfMemoryError("predicting", String.format(Locale.ROOT,
           "on the GPU: a forward pass of up to %d tile passes of %s voxels through %s did not fit in the GPU's memory"
