@@ -155,6 +155,16 @@ def set_kwargs(keys, **values):
 ALL_KWARGS = ("resampling_fn_data_kwargs", "resampling_fn_seg_kwargs", "resampling_fn_probabilities_kwargs")
 
 
+def torch_resampling(**kwargs):
+    """Plans whose three resampling functions are resample_torch_fornnunet with these kwargs (+ is_seg)."""
+    def edit(plans):
+        c = plans["configurations"]["3d_fullres"]
+        for key in ("resampling_fn_data", "resampling_fn_seg", "resampling_fn_probabilities"):
+            c[key] = "resample_torch_fornnunet"
+            c[key + "_kwargs"] = dict(kwargs, is_seg=key == "resampling_fn_seg")
+    return edit
+
+
 # ----------------------------------------------------------------------------------------------------- variants ---
 
 def build_variants(shared, scratch):
@@ -212,6 +222,15 @@ def build_variants(shared, scratch):
                                plans_edit=set_kwargs(["resampling_fn_data_kwargs"], order=2)),
         "mr-nomask": model_copy(os.path.join(models, "mr-nomask"), mr_model,
                                 plans_edit=lambda p: cfg(p).update(use_mask_for_norm=[False])),
+        # nnUNetPlannerResEncL_torchres's settings, then its _sepz variant's (separate z decided from the spacings)
+        "ct-torchres": model_copy(os.path.join(models, "ct-torchres"), ct_model, plans_edit=torch_resampling(
+            force_separate_z=False, memefficient_seg_resampling=True)),
+        "mr-torchres": model_copy(os.path.join(models, "mr-torchres"), mr_model, plans_edit=torch_resampling(
+            force_separate_z=False, memefficient_seg_resampling=True)),
+        "mr-torchres-sepz": model_copy(os.path.join(models, "mr-torchres-sepz"), mr_model, plans_edit=torch_resampling(
+            force_separate_z=None, memefficient_seg_resampling=True, separate_z_anisotropy_threshold=3)),
+        "mr-torchres-linz": model_copy(os.path.join(models, "mr-torchres-linz"), mr_model, plans_edit=torch_resampling(
+            force_separate_z=None, aniso_axis_mode="linear")),
     }
     nomir = model_copy(os.path.join(models, "mr-nomir"), mr_model)
     os.unlink(os.path.join(nomir, "fold_0"))
@@ -278,7 +297,30 @@ def build_variants(shared, scratch):
         reoriented(thin_z, ("S", "P", "L")), "mr")
     add("mr-force", "force_separate_z false for data (3-D on 4 mm), true with order_z 1 at export", thin_z,
         "mr-force", base="mr-aniso-z")
+    if torch_available():
+        add("ct-torchres", "resample_torch_fornnunet (ResEncL_torchres plans): trilinear, float32 logits", ct_mid,
+            "ct-torchres", base="ct-mid")
+        add("ct-torchres-tta", "as ct-torchres, mirroring", ct_small, "ct-torchres", tta=True, base="ct-small-tta")
+        add("mr-torchres-body", "resample_torch_fornnunet, separate z forced off: trilinear from 1 mm to 6x1.5x1.5 mm", mr_body,
+            "mr-torchres", base="mr-body")
+        add("mr-torchres-sepz", "torch resampling, separate z: bilinear slices, then nearest-exact along axis 0",
+            thin_z, "mr-torchres-sepz", base="mr-aniso-z")
+        add("mr-torchres-sepz-y", "as mr-torchres-sepz, 4 mm along j (data axis 1, export axis 0)", thin_y,
+            "mr-torchres-sepz", base="mr-aniso-y")
+        add("mr-torchres-linz", "torch resampling, separate z with aniso_axis_mode linear", thin_z,
+            "mr-torchres-linz", base="mr-torchres-sepz")
+    else:
+        print("crosscheck: no torch in this python: the resample_torch_fornnunet variants are left out"
+              " (apt install python3-torch)", file=sys.stderr)
     return V
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+        return True
+    except ImportError:
+        return False
 
 
 # ------------------------------------------------------------------------------------------------------ running ---

@@ -11,6 +11,8 @@ shared fixtures. Each step names the nnunetv2 function it restates, so a reader 
   preprocessing/normalization/default_normalization_schemes.py
   preprocessing/resampling/default_resampling.py        compute_new_shape, determine_do_sep_z_and_axis,
                                                         resample_data_or_seg_to_shape, resample_data_or_seg
+  preprocessing/resampling/resample_torch.py            resample_torch_fornnunet (needs torch: the plans of the
+                                                        *_torchres planners; Debian's python3-torch will do)
   inference/sliding_window_prediction.py     compute_gaussian, compute_steps_for_sliding_window
   inference/predict_from_raw_data.py         initialize_from_trained_model_folder,
                                              predict_logits_from_preprocessed_data,
@@ -225,13 +227,50 @@ def resample_data_or_seg_to_shape(data, new_shape, current_spacing, new_spacing,
     return resample_data_or_seg(data, new_shape, axis, order, do, order_z), (axis if do else None)
 
 
+def resample_torch_fornnunet(data, new_shape, current_spacing, new_spacing, is_seg=False, num_threads=4,
+                             device=None, memefficient_seg_resampling=False, force_separate_z=None,
+                             separate_z_anisotropy_threshold=ANISO_THRESHOLD, mode="linear",
+                             aniso_axis_mode="nearest-exact"):
+    """resample_torch.resample_torch_fornnunet (data only) with torch's own F.interpolate: the slices across a
+    separate axis become channels of one bilinear resize, then that axis with aniso_axis_mode. A step whose shape
+    does not change returns its input (so fp16 logits stay fp16 when nothing is resampled); otherwise float32."""
+    import torch
+    from torch.nn import functional as F
+    if is_seg:
+        raise SystemExit("is_seg=True is a training-time path, not restated here")
+    do, axis = determine_do_sep_z_and_axis(force_separate_z, current_spacing, new_spacing,
+                                           separate_z_anisotropy_threshold)
+
+    def simple(x, shape, m):  # resample_torch_simple, data path
+        shape = [int(i) for i in shape]
+        if list(x.shape[1:]) == shape:
+            return x
+        m = {4: "trilinear", 3: "bilinear"}[x.ndim] if m == "linear" else m
+        return F.interpolate(x[None].float(), shape, mode=m, antialias=False)[0]
+
+    t = torch.from_numpy(np.ascontiguousarray(data))
+    with torch.no_grad():
+        if not do:
+            out = simple(t, new_shape, mode)
+        else:
+            c, others = t.shape[0], [i for i in range(3) if i != axis]
+            order = [0, axis + 1, others[0] + 1, others[1] + 1]
+            x = t.permute(order).reshape(c * t.shape[axis + 1], t.shape[others[0] + 1], t.shape[others[1] + 1])
+            x = simple(x, [new_shape[i] for i in others], mode)
+            x = x.reshape(c, t.shape[axis + 1], x.shape[1], x.shape[2]).permute(list(np.argsort(order))).contiguous()
+            out = simple(x, new_shape, aniso_axis_mode)
+    return out.numpy(), (axis if do else None)
+
+
 def resampling_fn(cfg, key):
     """ConfigurationManager.resampling_fn_*: the named function with its plans kwargs (missing ones: defaults)."""
     name = cfg[key]
-    if name != "resample_data_or_seg_to_shape":
+    functions = {"resample_data_or_seg_to_shape": resample_data_or_seg_to_shape,
+                 "resample_torch_fornnunet": resample_torch_fornnunet}
+    if name not in functions:
         raise SystemExit(f"{key} = {name} is not restated here")
     kwargs = dict(cfg.get(key + "_kwargs", {}))
-    return lambda data, new_shape, cur, new: resample_data_or_seg_to_shape(data, new_shape, cur, new, **kwargs)
+    return lambda data, new_shape, cur, new: functions[name](data, new_shape, cur, new, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------ label handling ---

@@ -98,8 +98,8 @@ public record Configuration(String name, String dataIdentifier, String preproces
    * prediction, and for training also the label maps' ({@code resampling_fn_seg}, which prediction never calls).
    *
    * @param withLabels whether label maps are resampled (training)
-   * @throws ModelFormatException naming the configuration, the key and the function, e.g. for
-   *     {@code resample_torch_fornnunet}
+   * @throws ModelFormatException naming the configuration, the key and what is not implemented (a torch resampling
+   *     mode other than nnU-Net's defaults)
    */
   public void requireSupportedResampling(boolean withLabels) throws ModelFormatException {
     check("resampling_fn_data", resamplingData);
@@ -109,10 +109,10 @@ public record Configuration(String name, String dataIdentifier, String preproces
 
   private void check(String key, Resampling r) throws ModelFormatException {
     if (r.isSupported()) return;
-    throw new ModelFormatException("configuration " + name + ": " + key + " = " + r.functionName()
-        + " is not supported yet (supported: " + Resampling.Spline.NAME + ", " + Resampling.NoResampling.NAME
-        + "); plan the dataset with a planner that uses the default resampling (e.g. nnUNetPlannerResEncM instead of a"
-        + " *_torchres planner)");
+    // only the torch resampler has arguments this code does not implement
+    throw new ModelFormatException("configuration " + name + ": " + key + "_kwargs of " + r.functionName() + ": "
+        + ((Resampling.Torch) r).unsupported() + "; nnU-Net's planners write mode \"linear\" with aniso_axis_mode"
+        + " \"nearest-exact\" (the defaults)");
   }
 
   /**

@@ -99,22 +99,33 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
   }
 
   /**
-   * {@code resample_torch_fornnunet} (plans from the {@code *_torchres} planners). Parsed, but not implemented
-   * yet; {@link Configuration#requireSupportedResampling(boolean)} reports it.
+   * {@code resample_torch_fornnunet} (plans from the {@code *_torchres} planners): torch's {@code F.interpolate},
+   * linear in 3-D, or with a separate axis bilinear in-plane and {@code anisoAxisMode} along that axis.
    *
-   * @param kwargs its keyword arguments as written (e.g. is_seg, force_separate_z, memefficient_seg_resampling)
+   * @param isSeg resample a label map
+   * @param forceSeparateZ as {@link Spline#forceSeparateZ()}; NB: this function's default is {@code None} (decide
+   *     from the spacings), not False
+   * @param separateZAnisotropyThreshold as {@link Spline}
+   * @param memoryEfficientSeg {@code memefficient_seg_resampling}: labels set where their interpolated mask is
+   *     &gt; 0.5, not by the 0.7 shortcut and an argmax
+   * @param mode torch's mode in-plane (or everywhere when not separate-z); only {@code linear} is implemented
+   * @param anisoAxisMode torch's mode along the separate axis: {@code nearest-exact} or {@code linear}
    */
-  record Torch(JsonObject kwargs) implements Resampling {
+  record Torch(boolean isSeg, Optional<Boolean> forceSeparateZ, double separateZAnisotropyThreshold,
+      boolean memoryEfficientSeg, String mode, String anisoAxisMode) implements Resampling {
     public static final String NAME = "resample_torch_fornnunet";
+    /** The modes implemented here: in-plane, along a separate axis. */
+    public static final List<String> MODES = List.of("linear");
+    public static final List<String> ANISO_AXIS_MODES = List.of("nearest-exact", "linear");
+
+    // The keyword arguments of resample_torch_fornnunet besides data, shapes and spacings (device cannot be JSON)
+    private static final List<String> KWARGS = List.of("is_seg", "num_threads", "device", "memefficient_seg_resampling",
+        "force_separate_z", "separate_z_anisotropy_threshold", "mode", "aniso_axis_mode");
 
     public Torch {
-      kwargs = kwargs.deepCopy();
-    }
-
-    /** A copy of the keyword arguments. */
-    @Override
-    public JsonObject kwargs() {
-      return kwargs.deepCopy();
+      Objects.requireNonNull(forceSeparateZ, "forceSeparateZ == null");
+      Objects.requireNonNull(mode, "mode == null");
+      Objects.requireNonNull(anisoAxisMode, "anisoAxisMode == null");
     }
 
     @Override
@@ -124,7 +135,40 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
 
     @Override
     public boolean isSupported() {
-      return false;
+      return MODES.contains(mode) && ANISO_AXIS_MODES.contains(anisoAxisMode);
+    }
+
+    /** What is not implemented of these arguments, for a message; empty when {@link #isSupported()}. */
+    public String unsupported() {
+      if (!MODES.contains(mode)) {
+        return "mode \"" + mode + "\" is not supported (supported: " + String.join(", ", MODES) + ")";
+      }
+      if (!ANISO_AXIS_MODES.contains(anisoAxisMode)) {
+        return "aniso_axis_mode \"" + anisoAxisMode + "\" is not supported (supported: "
+            + String.join(", ", ANISO_AXIS_MODES) + ")";
+      }
+      return "";
+    }
+
+    static Torch parse(JsonCursor kwargs) throws ModelFormatException {
+      for (String key : kwargs.object().keySet()) {
+        if (!KWARGS.contains(key)) {
+          throw kwargs.field(key).failAlways("not an argument of " + NAME + " (nnU-Net would fail too); expected one of "
+              + String.join(", ", KWARGS));
+        }
+      }
+      JsonCursor isSeg = kwargs.field("is_seg");
+      JsonCursor separate = kwargs.field("force_separate_z");
+      JsonCursor threshold = kwargs.field("separate_z_anisotropy_threshold");
+      JsonCursor memoryEfficient = kwargs.field("memefficient_seg_resampling");
+      JsonCursor mode = kwargs.field("mode");
+      JsonCursor aniso = kwargs.field("aniso_axis_mode");
+      Optional<Boolean> force = separate.isAbsent() ? Optional.empty() : Optional.of(separate.bool());
+      double t = threshold.isMissing() ? 3.0 : threshold.number();
+      if (!(t > 0) || Double.isInfinite(t)) throw threshold.fail("must be a finite number > 0, got " + t);
+      return new Torch(!isSeg.isMissing() && isSeg.bool(), force, t,
+          !memoryEfficient.isMissing() && memoryEfficient.bool(), mode.isMissing() ? "linear" : mode.string(),
+          aniso.isMissing() ? "nearest-exact" : aniso.string());
     }
   }
 
@@ -142,7 +186,7 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
         }
         return new NoResampling();
       case Torch.NAME:
-        return new Torch(kw);
+        return Torch.parse(kwargs);
       default:
         throw fn.fail("unknown resampling function \"" + name + "\"; known: " + Spline.NAME + ", "
             + NoResampling.NAME + ", " + Torch.NAME);

@@ -14,15 +14,17 @@ import org.mednext.util.Parallel;
 
 /**
  * From aggregated fp16 logits in preprocessed space back to the original image grid, as nnU-Net's
- * {@code export_prediction_from_logits}: each class's logits resampled (linear, separate-z rule, computed in
- * double, stored fp16) to the cropped grid; argmax (first maximum wins) or, for region models, sigmoid &gt; 0.5
- * painted in {@code regions_class_order}; pasted into the uncropped grid; transposed back.
+ * {@code export_prediction_from_logits}: each class's logits resampled to the cropped grid (the default resampler:
+ * linear, separate-z rule, computed in double, stored fp16; the torch one: float32); argmax (first maximum wins)
+ * or, for region models, sigmoid &gt; 0.5 painted in {@code regions_class_order}; pasted into the uncropped grid;
+ * transposed back.
  *
  * <p>Without probabilities only one resampled class is held at a time, with a running maximum and argmax: memory
  * O(voxels), not O(classes x voxels) - the many-class export that makes nnU-Net slow and memory-hungry. With them,
  * a large export keeps every class's resampled logits as fp16 (2 bytes a voxel and class, as nnU-Net has them before
  * its softmax) and makes each class's probabilities only when they are written, where nnU-Net holds the float32
- * probabilities of all classes; a small one holds the float maps (see {@link Softmax}: the same values).
+ * probabilities of all classes; a small one, and any whose resampled logits are float32 (torch resampling), holds
+ * the float maps (see {@link Softmax}: the same values).
  */
 final class Exporter {
 
@@ -30,6 +32,8 @@ final class Exporter {
   private final ResamplingOptions resampling;
   private final int threads;
   private final long fp16From;
+  /** Whether the resampled logits are fp16 values (and may be kept as fp16 bits) as in nnU-Net. */
+  private final boolean halfLogits;
 
   /**
    * @param resampling the plans' {@code resampling_fn_probabilities} settings, or null for no resampling
@@ -41,7 +45,10 @@ final class Exporter {
   /** @param fp16From values (voxels x classes) from which probabilities are kept as fp16 logits */
   Exporter(Labels labels, ResamplingOptions resampling, int threads, long fp16From) {
     this.labels = labels;
-    this.resampling = resampling == null ? null : resampling.withPrecision(ResamplingOptions.Precision.FLOAT16);
+    // the default resampler returns the fp16 logits' dtype; torch's interpolate returns float32
+    this.halfLogits = resampling == null || resampling.function() == ResamplingOptions.Function.SPLINE;
+    this.resampling = resampling == null || !halfLogits ? resampling
+        : resampling.withPrecision(ResamplingOptions.Precision.FLOAT16);
     this.threads = threads;
     this.fp16From = fp16From;
   }
@@ -59,8 +66,8 @@ final class Exporter {
     int[] back = Transposition.inverse(c.transposeForward());
     short[] seg;
     Probabilities probabilities = null;
-    if (withProbabilities && !labels.hasRegions() && (long) logits.length * cropVoxels < fp16From) {
-      // small: the resampled logits become the probabilities in place
+    if (withProbabilities && !labels.hasRegions() && (!halfLogits || (long) logits.length * cropVoxels < fp16From)) {
+      // small, or float32 logits: the resampled logits become the probabilities in place
       float[][] maps = new float[logits.length][];
       float[] values = resampling == null ? null : new float[logits[0].length];
       for (int k = 0; k < logits.length; k++) {
@@ -69,6 +76,21 @@ final class Exporter {
       }
       seg = Softmax.inPlace(maps, threads);
       probabilities = Probabilities.softmax(maps, c.boundingBox(), before, back, threads);
+    } else if (withProbabilities && !halfLogits) {
+      // regions from float32 logits: each class's sigmoid in place
+      float[][] maps = new float[logits.length][];
+      float[] values = new float[logits[0].length];
+      seg = new short[cropVoxels];
+      for (int k = 0; k < logits.length; k++) {
+        float[] p = resample(logits[k], c, values, null); // a new array
+        logits[k] = null;
+        Parallel.forRanges(p.length, threads, (from, to) -> {
+          for (int i = from; i < to; i++) p[i] = sigmoid(p[i]);
+        });
+        paintRegion(k, i -> p[i] > 0.5f, seg);
+        maps[k] = p;
+      }
+      probabilities = Probabilities.sigmoid(maps, c.boundingBox(), before, back, threads);
     } else if (withProbabilities) {
       // kept as fp16 logits on the cropped grid (the precision nnU-Net resamples them to); the probabilities are
       // made from them class by class as they are written

@@ -13,12 +13,13 @@ import org.mednext.util.Parallel;
  * Class probabilities of a prediction on the input's grid (nnU-Net's npz layout: classes first, then the input's
  * (z, y, x)). Held as the export left them, inside the crop box and in the network's axis order: every class's map,
  * or for a large export each class's fp16 logits with the softmax's per-voxel maximum and sum ({@link Softmax}), or
- * for region models fp16 logits whose sigmoid is taken on request; each class's map is made, pasted and transposed
+ * for region models fp16 logits whose sigmoid is taken on request (or their maps, after torch resampling); each class's map is made, pasted and transposed
  * on request. So neither the full-size maps of all classes nor (for a large export) their float maps, the largest
  * arrays of a many-class prediction, are ever held at once: a writer takes the classes one after the other.
  */
 public final class Probabilities {
 
+  private final boolean softmax;
   private final float[][] maps;
   private final short[][] logits;
   private final float[] max;
@@ -30,7 +31,8 @@ public final class Probabilities {
   private final int threads;
 
   private Probabilities(float[][] maps, short[][] logits, float[] max, float[] sum, BoundingBox box,
-      int[] shapeBeforeCropping, int[] backward, int threads) {
+      int[] shapeBeforeCropping, int[] backward, boolean softmax, int threads) {
+    this.softmax = softmax;
     this.maps = maps;
     this.logits = logits;
     this.max = max;
@@ -49,7 +51,7 @@ public final class Probabilities {
    */
   static Probabilities softmax(float[][] maps, BoundingBox box, int[] shapeBeforeCropping, int[] backward,
       int threads) {
-    return new Probabilities(maps, null, null, null, box, shapeBeforeCropping, backward, threads);
+    return new Probabilities(maps, null, null, null, box, shapeBeforeCropping, backward, true, threads);
   }
 
   /**
@@ -61,13 +63,23 @@ public final class Probabilities {
    */
   static Probabilities softmax(short[][] logits, float[] max, float[] sum, BoundingBox box, int[] shapeBeforeCropping,
       int[] backward, int threads) {
-    return new Probabilities(null, logits, max, sum, box, shapeBeforeCropping, backward, threads);
+    return new Probabilities(null, logits, max, sum, box, shapeBeforeCropping, backward, true, threads);
   }
 
   /** Region (sigmoid) probabilities, each class on its own; nothing outside the crop box. */
   static Probabilities sigmoid(short[][] logits, BoundingBox box, int[] shapeBeforeCropping, int[] backward,
       int threads) {
-    return new Probabilities(null, logits, null, null, box, shapeBeforeCropping, backward, threads);
+    return new Probabilities(null, logits, null, null, box, shapeBeforeCropping, backward, false, threads);
+  }
+
+  /**
+   * Region (sigmoid) probabilities as maps; nothing outside the crop box.
+   *
+   * @param maps per class, on the cropped grid in the network's axis order (kept, not copied)
+   */
+  static Probabilities sigmoid(float[][] maps, BoundingBox box, int[] shapeBeforeCropping, int[] backward,
+      int threads) {
+    return new Probabilities(maps, null, null, null, box, shapeBeforeCropping, backward, false, threads);
   }
 
   /** Number of classes (segmentation heads). */
@@ -147,7 +159,6 @@ public final class Probabilities {
 
   /** Outside the crop box: background certain for softmax models, nothing for region models. */
   private float fill(int k) {
-    boolean softmax = maps != null || max != null;
     return k == 0 && softmax ? 1f : 0f;
   }
 }

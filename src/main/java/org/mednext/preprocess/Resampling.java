@@ -7,12 +7,13 @@ import org.mednext.util.Half;
 import org.mednext.util.Parallel;
 
 /**
- * nnU-Net's default resampling ({@code resample_data_or_seg_to_shape}, NNUNET_PIPELINE_SPEC.md B.6-B.7,
- * C.7 step 1) for one channel at a time.
+ * nnU-Net's resampling for one channel at a time: its default {@code resample_data_or_seg_to_shape}
+ * (NNUNET_PIPELINE_SPEC.md B.6-B.7, C.7 step 1), or {@code resample_torch_fornnunet} when the options say so
+ * ({@link TorchResampling}).
  *
  * <p>A channel is a {@code float[]} in C order with a shape {@code {s0, s1, s2}} in nnU-Net array order
- * (axis 2 varies fastest; after the plans' transpose). Spacings are in the same axis order, in mm. All
- * interpolation is computed in double precision like scipy's and rounded once when stored.
+ * (axis 2 varies fastest; after the plans' transpose). Spacings are in the same axis order, in mm. The
+ * default function computes in double precision like scipy and rounds once when stored; the torch one in float.
  *
  * <p>Every method takes a thread count; results are bit-identical for any count.
  */
@@ -90,7 +91,8 @@ public final class Resampling {
   }
 
   /**
-   * Resamples an image channel ({@code is_seg=False}) from {@code shape} to {@code newShape}.
+   * Resamples an image channel ({@code is_seg=False}) from {@code shape} to {@code newShape}. (This and the other
+   * methods describe the default function; the torch one is described in {@link TorchResampling}.)
    *
    * <p>Without a separate axis: skimage {@code resize} (3-D, {@code options.order()}, clipped to the channel's
    * value range). With separate axis {@code a}: every slice along {@code a} is resized in-plane with
@@ -125,6 +127,9 @@ public final class Resampling {
     if (Arrays.equals(shape, newShape)) {
       System.arraycopy(channel, 0, out, 0, channel.length);
       return out;
+    }
+    if (options.function() == ResamplingOptions.Function.TORCH) {
+      return TorchResampling.resample(channel, shape, newShape, axis.orElse(-1), options.orderZ(), out, threads);
     }
     ResampleEngine.Target target = options.precision() == ResamplingOptions.Precision.FLOAT16
         ? ResampleEngine.toHalf(out) : ResampleEngine.toFloat(out);
@@ -200,6 +205,10 @@ public final class Resampling {
     Parallel.checkThreads(threads);
     OptionalInt axis = separateAxis(options.separateZ(), options.anisotropyThreshold(), currentSpacing, newSpacing);
     if (Arrays.equals(shape, newShape)) return labels;
+    if (options.function() == ResamplingOptions.Function.TORCH) {
+      return TorchResampling.labels(labels, shape, newShape, axis.orElse(-1), options.orderZ(),
+          options.memoryEfficientLabels(), threads);
+    }
     return LabelResampling.resample(labels, shape, newShape, options.order(), axis.orElse(-1), options.orderZ(),
         threads);
   }

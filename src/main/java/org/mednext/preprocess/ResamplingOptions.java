@@ -3,20 +3,32 @@ package org.mednext.preprocess;
 import org.mednext.util.Checks;
 
 /**
- * The keyword arguments of nnU-Net's {@code resample_data_or_seg_to_shape} (the plans'
- * {@code resampling_fn_*_kwargs}) plus the precision of the stored result.
+ * The keyword arguments of nnU-Net's resampling functions (the plans' {@code resampling_fn_*_kwargs}) plus the
+ * precision of the stored result.
  *
- * @param order spline order in-plane (and on every axis without separate z): 0 to 5, as scipy
- * @param orderZ order along the separately resampled axis: 0 (nearest) or 1 (linear)
+ * @param order spline order in-plane (and on every axis without separate z): 0 to 5, as scipy; for
+ *     {@link Function#TORCH} 1 (torch's {@code linear} mode, the only one implemented)
+ * @param orderZ order along the separately resampled axis: 0 (nearest; torch: {@code nearest-exact}) or 1 (linear)
  * @param separateZ the plans' {@code force_separate_z} ({@code null} = {@link SeparateZ#AUTO})
  * @param anisotropyThreshold the plans' {@code separate_z_anisotropy_threshold}: with {@link SeparateZ#AUTO}, a
  *     largest / smallest spacing ratio above it resamples the low-resolution axis separately (default
  *     {@link Resampling#ANISO_THRESHOLD})
  * @param precision how computed values are stored: nnU-Net's output array has the input's dtype, float32 for
- *     images, float16 for the logits it resamples at export
+ *     images, float16 for the logits it resamples at export; {@link Function#TORCH} computes and returns float32
+ *     always, so it must be FLOAT32
+ * @param function which of nnU-Net's functions
+ * @param memoryEfficientLabels {@link Function#TORCH} only: the plans' {@code memefficient_seg_resampling}
  */
 public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, double anisotropyThreshold,
-    Precision precision) {
+    Precision precision, Function function, boolean memoryEfficientLabels) {
+
+  /** nnU-Net's resampling function. */
+  public enum Function {
+    /** {@code resample_data_or_seg_to_shape}: scipy's splines, computed in double. */
+    SPLINE,
+    /** {@code resample_torch_fornnunet}: torch's {@code F.interpolate} in float ({@link TorchInterpolation}). */
+    TORCH
+  }
 
   /** nnU-Net's {@code force_separate_z}. */
   public enum SeparateZ {
@@ -54,8 +66,19 @@ public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, doub
   public static final ResamplingOptions LOGITS =
       new ResamplingOptions(1, 0, SeparateZ.AUTO, Resampling.ANISO_THRESHOLD, Precision.FLOAT16);
 
+  /** {@link Function#SPLINE} options. */
+  public ResamplingOptions(int order, int orderZ, SeparateZ separateZ, double anisotropyThreshold,
+      Precision precision) {
+    this(order, orderZ, separateZ, anisotropyThreshold, precision, Function.SPLINE, false);
+  }
+
   /** Validates the orders; {@code null} enums are rejected. */
   public ResamplingOptions {
+    Checks.notNull(function, "function");
+    Checks.argument(function == Function.SPLINE || order == 1 && precision == Precision.FLOAT32,
+        "torch resampling is linear (order 1) and float32, got order %d, %s", order, precision);
+    Checks.argument(function == Function.TORCH || !memoryEfficientLabels,
+        "memefficient_seg_resampling belongs to torch resampling");
     Checks.argument(order >= 0 && order <= AxisKernel.MAX_ORDER,
         "resampling order must be 0 to %d (nnU-Net uses 3 for images, 1 for labels and logits), got %d",
         AxisKernel.MAX_ORDER, order);
@@ -82,8 +105,18 @@ public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, doub
     return fromPlans(order, orderZ, forceSeparateZ, Resampling.ANISO_THRESHOLD);
   }
 
-  /** These options with another storage precision. */
+  /**
+   * {@code resample_torch_fornnunet}'s options: linear, with {@code nearest-exact} ({@code orderZ} 0) or linear along
+   * a separate axis.
+   */
+  public static ResamplingOptions torch(int orderZ, Boolean forceSeparateZ, double anisotropyThreshold,
+      boolean memoryEfficientLabels) {
+    return new ResamplingOptions(1, orderZ, SeparateZ.fromPlans(forceSeparateZ), anisotropyThreshold, Precision.FLOAT32,
+        Function.TORCH, memoryEfficientLabels);
+  }
+
+  /** These options with another storage precision ({@link Function#SPLINE} only). */
   public ResamplingOptions withPrecision(Precision p) {
-    return new ResamplingOptions(order, orderZ, separateZ, anisotropyThreshold, p);
+    return new ResamplingOptions(order, orderZ, separateZ, anisotropyThreshold, p, function, memoryEfficientLabels);
   }
 }

@@ -2,6 +2,7 @@ package org.mednext.preprocess;
 
 import org.mednext.model.Resampling.NoResampling;
 import org.mednext.model.Resampling.Spline;
+import org.mednext.model.Resampling.Torch;
 import org.mednext.util.Checks;
 
 /** Translates the plans' resampling entries ({@code resampling_fn_*} + kwargs) into {@link ResamplingOptions}. */
@@ -12,7 +13,7 @@ public final class ResamplingSettings {
   /**
    * Options for a plans entry; {@code no_resampling_hack} maps to null (callers then keep the grid).
    *
-   * @throws IllegalArgumentException for functions this code does not implement
+   * @throws IllegalArgumentException for arguments this code does not implement
    */
   public static ResamplingOptions of(org.mednext.model.Resampling entry) {
     if (entry instanceof Spline s) {
@@ -20,8 +21,9 @@ public final class ResamplingSettings {
           s.separateZAnisotropyThreshold());
     }
     if (entry instanceof NoResampling) return null;
-    Checks.argument(false, "resampling function %s is not supported: use resample_data_or_seg_to_shape in plans.json",
-        entry.functionName());
-    return null;
+    Torch t = (Torch) entry;
+    Checks.argument(t.isSupported(), "%s: %s", t.functionName(), t.unsupported());
+    return ResamplingOptions.torch(t.anisoAxisMode().equals("linear") ? 1 : 0, t.forceSeparateZ().orElse(null),
+        t.separateZAnisotropyThreshold(), t.memoryEfficientSeg());
   }
 }

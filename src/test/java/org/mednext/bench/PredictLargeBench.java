@@ -34,8 +34,9 @@ import org.mednext.volume.Volume;
  * predictor gave on this machine type for a 512 x 512 x 200 CT with a 30-class small MedNeXt-v2 (issue 3):
  * preprocess 14.8 s, predict 153 s, export 101 s, peak RSS 12.3 GB. Our export column includes writing the label
  * file, as nnU-Net's export stage does; with {@code --probabilities} it also computes and writes the .npz (not part of
- * nnU-Net's reference run). bench/run predict-large [--slices 200] [--probabilities]
- * [--threads 2]. Run it in its own JVM (peak RSS is the whole process's).
+ * nnU-Net's reference run); with {@code --torch-resampling} the plans name {@code resample_torch_fornnunet} (the
+ * {@code *_torchres} planners' settings). bench/run predict-large [--slices 200] [--probabilities]
+ * [--torch-resampling] [--threads 2]. Run it in its own JVM (peak RSS is the whole process's).
  */
 public final class PredictLargeBench {
 
@@ -44,6 +45,7 @@ public final class PredictLargeBench {
     int threads = Integer.parseInt(BenchSupport.option(args, "threads", "2"));
     int classes = 30;
     boolean probabilities = Arrays.asList(args).contains("--probabilities");
+    boolean torchResampling = Arrays.asList(args).contains("--torch-resampling");
     Path tmp = Files.createTempDirectory("mednext-large");
     Path model = TinyModelFolder.write(tmp, TinyModelFolder.Weights.RANDOM);
     MedNeXtConfig config = TinyModelFolder.CONFIG.withClasses(classes);
@@ -62,6 +64,16 @@ public final class PredictLargeBench {
     JsonArray schemes = new JsonArray();
     schemes.add("CTNormalization");
     c.add("normalization_schemes", schemes);
+    if (torchResampling) { // the plans of nnU-Net's *_torchres planners
+      for (String key : new String[] {"resampling_fn_data", "resampling_fn_seg", "resampling_fn_probabilities"}) {
+        c.addProperty(key, "resample_torch_fornnunet");
+        JsonObject kwargs = new JsonObject();
+        kwargs.addProperty("is_seg", key.endsWith("seg"));
+        kwargs.addProperty("force_separate_z", false);
+        kwargs.addProperty("memefficient_seg_resampling", true);
+        c.add(key + "_kwargs", kwargs);
+      }
+    }
     Files.writeString(model.resolve("plans.json"), plans.toString());
 
     short[] ct = new short[512 * 512 * slices];
@@ -84,8 +96,9 @@ public final class PredictLargeBench {
         double write = (System.nanoTime() - w0) / 1e9;
         double export = p.times().export() + write;
         double rss = BenchSupport.peakRssMb() / 1024;
-        System.out.printf(Locale.ROOT, "| 512x512x%d, %d classes%s | %.1f s (nnU-Net 14.8) | %.1f s (nnU-Net 153, other network) | %.1f s = %.1f + %.1f writing (nnU-Net 101; ratio %.2f) | %.2f GB (nnU-Net 12.3; ratio %.2f) | max heap %.1f GB |%n",
-            slices, classes, probabilities ? ", with probabilities" : "", p.times().preprocess(), p.times().predict(), export, p.times().export(), write,
+        System.out.printf(Locale.ROOT, "| 512x512x%d, %d classes%s%s | %.1f s (nnU-Net 14.8) | %.1f s (nnU-Net 153, other network) | %.1f s = %.1f + %.1f writing (nnU-Net 101; ratio %.2f) | %.2f GB (nnU-Net 12.3; ratio %.2f) | max heap %.1f GB |%n",
+            slices, classes, probabilities ? ", with probabilities" : "", torchResampling ? ", torch resampling" : "",
+            p.times().preprocess(), p.times().predict(), export, p.times().export(), write,
             export / 101,
             rss, rss / 12.3, Runtime.getRuntime().maxMemory() / 1e9);
       }

@@ -114,12 +114,16 @@ class ConfigurationTest {
   @Test
   void reportsUnsupportedResamplingByConfigurationAndKey() throws ModelFormatException {
     Plans p = Plans.parse(TestResources.text("plans_inheritance.json"), "plans.json", warnings);
-    Configuration c = p.configuration("3d_torchres");
-    assertEquals("configuration 3d_torchres: resampling_fn_data = resample_torch_fornnunet is not supported yet"
-        + " (supported: resample_data_or_seg_to_shape, no_resampling_hack); plan the dataset with a planner that uses"
-        + " the default resampling (e.g. nnUNetPlannerResEncM instead of a *_torchres planner)",
-        assertThrows(ModelFormatException.class, () -> c.requireSupportedResampling(false)).getMessage());
+    p.configuration("3d_torchres").requireSupportedResampling(true);
     p.configuration("3d_noresampling").requireSupportedResampling(true);
+    JsonObject o = TestResources.json("plans_base.json");
+    config(o).addProperty("resampling_fn_probabilities", "resample_torch_fornnunet");
+    config(o).add("resampling_fn_probabilities_kwargs", TestResources.parse("{\"mode\": \"area\"}"));
+    Configuration c = Plans.parse(o.toString(), "plans.json", warnings).configuration("3d_fullres");
+    assertEquals("configuration 3d_fullres: resampling_fn_probabilities_kwargs of resample_torch_fornnunet: mode"
+        + " \"area\" is not supported (supported: linear); nnU-Net's planners write mode \"linear\" with"
+        + " aniso_axis_mode \"nearest-exact\" (the defaults)",
+        assertThrows(ModelFormatException.class, () -> c.requireSupportedResampling(false)).getMessage());
   }
 
   static JsonObject config(JsonObject plans) {

@@ -37,14 +37,29 @@ class ResamplingTest {
   }
 
   @Test
-  void parsesTorchResamplingAsUnsupportedKeepingItsKwargs() throws ModelFormatException {
-    Resampling r = parse("resample_torch_fornnunet", "{\"is_seg\": false, \"memefficient_seg_resampling\": true}");
-    assertFalse(r.isSupported());
-    assertEquals("resample_torch_fornnunet", r.functionName());
-    JsonObject kw = ((Resampling.Torch) r).kwargs();
-    assertTrue(kw.get("memefficient_seg_resampling").getAsBoolean());
-    kw.addProperty("changed", 1);
-    assertFalse(((Resampling.Torch) r).kwargs().has("changed"), "kwargs are copied out");
+  void parsesTorchResamplingWithItsOwnDefaults() throws ModelFormatException {
+    // nnUNetPlannerResEncL_torchres writes these three
+    Resampling r = parse("resample_torch_fornnunet",
+        "{\"is_seg\": false, \"force_separate_z\": false, \"memefficient_seg_resampling\": true}");
+    assertEquals(new Resampling.Torch(false, Optional.of(false), 3.0, true, "linear", "nearest-exact"), r);
+    assertTrue(r.isSupported());
+    // missing force_separate_z is the function's default None (decide from the spacings), unlike the spline's False
+    assertEquals(new Resampling.Torch(true, Optional.empty(), 2.5, false, "linear", "linear"),
+        parse("resample_torch_fornnunet", "{\"is_seg\": true, \"separate_z_anisotropy_threshold\": 2.5,"
+            + " \"aniso_axis_mode\": \"linear\", \"num_threads\": 8}"));
+  }
+
+  @Test
+  void torchModesOtherThanNnUNetsAreParsedButUnsupported() throws ModelFormatException {
+    Resampling.Torch t = (Resampling.Torch) parse("resample_torch_fornnunet", "{\"mode\": \"bicubic\"}");
+    assertFalse(t.isSupported());
+    assertEquals("mode \"bicubic\" is not supported (supported: linear)", t.unsupported());
+    t = (Resampling.Torch) parse("resample_torch_fornnunet", "{\"aniso_axis_mode\": \"area\"}");
+    assertEquals("aniso_axis_mode \"area\" is not supported (supported: nearest-exact, linear)", t.unsupported());
+    assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs.order: not an argument of"
+        + " resample_torch_fornnunet (nnU-Net would fail too); expected one of is_seg, num_threads, device,"
+        + " memefficient_seg_resampling, force_separate_z, separate_z_anisotropy_threshold, mode, aniso_axis_mode",
+        error("resample_torch_fornnunet", "{\"order\": 1}"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.mednext.train.sampling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.mednext.preprocess.TorchInterpolation;
 import org.mednext.util.Checks;
 
 /**
@@ -82,20 +83,7 @@ public final class DeepSupervisionTargets {
 
   /** Source index of every output index for torch's {@code nearest-exact} along one axis. */
   public static int[] sourceIndices(int in, int out) {
-    Checks.argument(in > 0 && out > 0, "sizes must be > 0, got %d -> %d", in, out);
-    int[] idx = new int[out];
-    for (int k = 0; k < out; k++) idx[k] = nearestExact(k, in, out);
-    return idx;
-  }
-
-  /**
-   * torch's {@code nearest-exact} source index {@code min(floor((k + 0.5) * in / out), in - 1)}, with its
-   * arithmetic: the scale in float, the product in double, rounded to float before the floor.
-   */
-  public static int nearestExact(int k, int in, int out) {
-    float scale = (float) in / out;
-    float real = (float) ((k + 0.5) * scale);
-    return Math.min((int) Math.floor(real), in - 1);
+    return TorchInterpolation.nearestExactIndices(in, out);
   }
 
   private static boolean allOne(double[] s) {
