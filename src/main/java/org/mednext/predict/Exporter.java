@@ -137,7 +137,7 @@ final class Exporter {
    * logits' running maximum picks the same class as the probabilities except where an earlier class's logit is
    * within {@link #NEAR_TIE} of the winner's: there the two probabilities can round to one float32, and the first
    * class wins. Such voxels (logits that close are tiny, one fp16 step apart) are marked, and if any are, every
-   * class is resampled twice more and their softmax computed as {@link Softmax} does.
+   * class is resampled once more and their softmax computed as {@link Softmax} does.
    */
   private short[] labelsFromLogits(short[][] logits, PreprocessedCase c, int cropVoxels) {
     // a label's sign bit marks a near tie (a network with 2^15 classes would need terabytes of logits anyway)
@@ -165,25 +165,24 @@ final class Exporter {
     int ties = 0;
     for (short v : running) if (v < 0) ties++;
     if (ties > 0) {
-      // rare: the softmax at the marked voxels, with its operations in its order (Softmax.softmax), class by class
-      // in two more passes - the sum of the exponentials, then the first largest probability - so that any number
-      // of marked voxels needs memory for three values each, not one per class
+      // the softmax at the marked voxels, as Softmax takes it, from every class's value there: one more pass over
+      // the classes for up to TIE_VALUES values (a large volume has a few such voxels, so one pass, not one per class)
       int[] at = new int[ties];
       for (int i = 0, t = 0; i < cropVoxels; i++) if (running[i] < 0) at[t++] = i;
-      float[] sum = new float[ties];
-      for (int k = 0; k < logits.length; k++) {
-        float[] l = resample(logits[k], c, values, scratch);
-        for (int t = 0; t < ties; t++) sum[t] += Softmax.exp(l[at[t]] - max[at[t]]);
-      }
-      float[] best = new float[ties];
-      for (int k = 0; k < logits.length; k++) {
-        float[] l = resample(logits[k], c, values, scratch);
-        for (int t = 0; t < ties; t++) {
-          float p = Softmax.exp(l[at[t]] - max[at[t]]) / sum[t];
-          if (k == 0 || p > best[t]) {
-            best[t] = p;
-            running[at[t]] = (short) k;
-          }
+      int k = logits.length;
+      int chunk = Math.max(1, TIE_VALUES / k);
+      float[] x = new float[k];
+      float[] p = new float[k];
+      for (int first = 0; first < ties; first += chunk) {
+        int m = Math.min(chunk, ties - first);
+        float[] v = new float[m * k];
+        for (int j = 0; j < k; j++) {
+          float[] l = resample(logits[j], c, values, scratch);
+          for (int t = 0; t < m; t++) v[t * k + j] = l[at[first + t]];
+        }
+        for (int t = 0; t < m; t++) {
+          System.arraycopy(v, t * k, x, 0, k);
+          running[at[first + t]] = (short) Softmax.softmax(x, p);
         }
       }
     }
@@ -192,6 +191,8 @@ final class Exporter {
   }
 
   private static final int NEAR_MARK = 0x8000;
+  /** Logits of near-tie voxels held at once (64 MB): more take another pass over the classes. */
+  private static final int TIE_VALUES = 1 << 24;
 
   /**
    * Logit gap below which two classes' float32 probabilities may be equal: a larger gap makes them differ by 7 or

@@ -57,36 +57,52 @@ public final class TorchInterpolation {
     LinearAxis a0 = new LinearAxis(shape[0], target[0], false);
     LinearAxis a1 = new LinearAxis(shape[1], target[1], false);
     LinearAxis a2 = new LinearAxis(shape[2], target[2], false);
-    int s1 = shape[1];
-    int s2 = shape[2];
-    int t1 = target[1];
-    int t2 = target[2];
-    Parallel.forRanges(target[0] * t1, threads, 8, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int i = r / t1;
-        int j = r % t1;
-        int base00 = (a0.lo[i] * s1 + a1.lo[j]) * s2;
-        int base01 = (a0.lo[i] * s1 + a1.hi[j]) * s2;
-        int base10 = (a0.hi[i] * s1 + a1.lo[j]) * s2;
-        int base11 = (a0.hi[i] * s1 + a1.hi[j]) * s2;
+    int plane = target[1] * target[2];
+    // libtorch nests the axes, each level a float: out = fma(P(lo0), u0, P(hi0) * u1) with P(a) the bilinear value of
+    // input slice a, itself fma(R(a, lo1), v0, R(a, hi1) * v1) of the linear rows R. Each P(a) is the same float for
+    // every output slice that reads it, so it is made once per slice (a task keeps the last two), not per output voxel.
+    Parallel.forRanges(target[0], threads, 4, (from, to) -> {
+      float[] rows = new float[shape[1] * target[2]];
+      float[][] slab = {new float[plane], new float[plane]};
+      int[] held = {-1, -1};
+      for (int i = from; i < to; i++) {
+        float[] lo = slice(x, shape, a0.lo[i], a1, a2, rows, slab, held);
+        float[] hi = slice(x, shape, a0.hi[i], a1, a2, rows, slab, held);
         float u0 = a0.w0[i];
         float u1 = a0.w1[i];
-        float v0 = a1.w0[j];
-        float v1 = a1.w1[j];
-        int o = r * t2;
-        for (int k = 0; k < t2; k++) {
-          int lo = a2.lo[k];
-          int hi = a2.hi[k];
-          float w0 = a2.w0[k];
-          float w1 = a2.w1[k];
-          float t00 = Math.fma(x[base00 + lo], w0, x[base00 + hi] * w1);
-          float t01 = Math.fma(x[base01 + lo], w0, x[base01 + hi] * w1);
-          float t10 = Math.fma(x[base10 + lo], w0, x[base10 + hi] * w1);
-          float t11 = Math.fma(x[base11 + lo], w0, x[base11 + hi] * w1);
-          out[o + k] = Math.fma(Math.fma(t00, v0, t01 * v1), u0, Math.fma(t10, v0, t11 * v1) * u1);
-        }
+        int o = i * plane;
+        for (int p = 0; p < plane; p++) out[o + p] = Math.fma(lo[p], u0, hi[p] * u1);
       }
     });
+    return out;
+  }
+
+  /**
+   * Input slice {@code a} resized bilinearly over the last two axes (libtorch's inner two levels), from the two held
+   * slices when one is {@code a}, else made into the one not needed next.
+   */
+  private static float[] slice(float[] x, int[] shape, int a, LinearAxis a1, LinearAxis a2, float[] rows,
+      float[][] slab, int[] held) {
+    for (int h = 0; h < 2; h++) if (held[h] == a) return slab[h];
+    int h = held[0] < held[1] ? 0 : 1; // slices are asked for in ascending order: replace the older
+    held[h] = a;
+    int s1 = shape[1];
+    int s2 = shape[2];
+    int t2 = a2.lo.length;
+    int base = a * s1 * s2;
+    for (int b = 0; b < s1; b++) {
+      int in = base + b * s2;
+      int r = b * t2;
+      for (int k = 0; k < t2; k++) rows[r + k] = Math.fma(x[in + a2.lo[k]], a2.w0[k], x[in + a2.hi[k]] * a2.w1[k]);
+    }
+    float[] out = slab[h];
+    for (int j = 0, o = 0; j < a1.lo.length; j++) {
+      int r0 = a1.lo[j] * t2;
+      int r1 = a1.hi[j] * t2;
+      float v0 = a1.w0[j];
+      float v1 = a1.w1[j];
+      for (int k = 0; k < t2; k++, o++) out[o] = Math.fma(rows[r0 + k], v0, rows[r1 + k] * v1);
+    }
     return out;
   }
 
