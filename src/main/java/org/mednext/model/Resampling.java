@@ -54,24 +54,17 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
         List.of("is_seg", "order", "order_z", "force_separate_z", "separate_z_anisotropy_threshold");
 
     static Spline parse(JsonCursor kwargs) throws ModelFormatException {
-      for (String key : kwargs.object().keySet()) {
-        if (!KWARGS.contains(key)) {
-          throw kwargs.field(key).failAlways("not an argument of " + NAME + " (nnU-Net would fail too); expected one of "
-              + String.join(", ", KWARGS));
-        }
-      }
+      requireKnown(kwargs, NAME, KWARGS);
       // Missing keys take the function's defaults (note force_separate_z: False); an explicit null
       // force_separate_z means "decide from the spacings".
       JsonCursor isSeg = kwargs.field("is_seg");
       JsonCursor separate = kwargs.field("force_separate_z");
-      JsonCursor threshold = kwargs.field("separate_z_anisotropy_threshold");
       boolean seg = !isSeg.isMissing() && isSeg.bool();
       int order = splineOrder(kwargs.field("order"), 3);
       int orderZ = splineOrder(kwargs.field("order_z"), 0);
       Optional<Boolean> force = separate.isMissing() ? Optional.of(false)
           : separate.isAbsent() ? Optional.empty() : Optional.of(separate.bool());
-      double t = threshold.isMissing() ? 3.0 : threshold.number();
-      if (!(t > 0) || Double.isInfinite(t)) throw threshold.fail("must be a finite number > 0, got " + t);
+      double t = anisotropyThreshold(kwargs);
       return new Spline(seg, order, orderZ, force, t);
     }
 
@@ -151,25 +144,36 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
     }
 
     static Torch parse(JsonCursor kwargs) throws ModelFormatException {
-      for (String key : kwargs.object().keySet()) {
-        if (!KWARGS.contains(key)) {
-          throw kwargs.field(key).failAlways("not an argument of " + NAME + " (nnU-Net would fail too); expected one of "
-              + String.join(", ", KWARGS));
-        }
-      }
+      requireKnown(kwargs, NAME, KWARGS);
       JsonCursor isSeg = kwargs.field("is_seg");
       JsonCursor separate = kwargs.field("force_separate_z");
-      JsonCursor threshold = kwargs.field("separate_z_anisotropy_threshold");
       JsonCursor memoryEfficient = kwargs.field("memefficient_seg_resampling");
       JsonCursor mode = kwargs.field("mode");
       JsonCursor aniso = kwargs.field("aniso_axis_mode");
       Optional<Boolean> force = separate.isAbsent() ? Optional.empty() : Optional.of(separate.bool());
-      double t = threshold.isMissing() ? 3.0 : threshold.number();
-      if (!(t > 0) || Double.isInfinite(t)) throw threshold.fail("must be a finite number > 0, got " + t);
+      double t = anisotropyThreshold(kwargs);
       return new Torch(!isSeg.isMissing() && isSeg.bool(), force, t,
           !memoryEfficient.isMissing() && memoryEfficient.bool(), mode.isMissing() ? "linear" : mode.string(),
           aniso.isMissing() ? "nearest-exact" : aniso.string());
     }
+  }
+
+  /** Refuses a keyword argument {@code function} does not take. */
+  private static void requireKnown(JsonCursor kwargs, String function, List<String> known) throws ModelFormatException {
+    for (String key : kwargs.object().keySet()) {
+      if (!known.contains(key)) {
+        throw kwargs.field(key).failAlways("not an argument of " + function + " (nnU-Net would fail too); expected one"
+            + " of " + String.join(", ", known));
+      }
+    }
+  }
+
+  /** {@code separate_z_anisotropy_threshold}, both functions' default 3 when missing. */
+  private static double anisotropyThreshold(JsonCursor kwargs) throws ModelFormatException {
+    JsonCursor threshold = kwargs.field("separate_z_anisotropy_threshold");
+    double t = threshold.isMissing() ? 3.0 : threshold.number();
+    if (!(t > 0) || Double.isInfinite(t)) throw threshold.fail("must be a finite number > 0, got " + t);
+    return t;
   }
 
   /** Parses a function name and its (required) kwargs object. */
