@@ -309,6 +309,9 @@ def build_variants(shared, scratch):
             "mr-torchres-sepz", base="mr-aniso-y")
         add("mr-torchres-linz", "torch resampling, separate z with aniso_axis_mode linear", thin_z,
             "mr-torchres-linz", base="mr-torchres-sepz")
+        add("mr-torchres-sepz-x", "torch resampling, 4 mm axis at data axis 2: one channel, so nnU-Net's folded slices"
+            " are a channels-last view (libtorch's other 2-D kernel)", reoriented(thin_z, ("S", "P", "L")),
+            "mr-torchres-sepz", base="mr-aniso-orient")
     else:
         print("crosscheck: no torch in this python: the resample_torch_fornnunet variants are left out"
               " (apt install python3-torch)", file=sys.stderr)

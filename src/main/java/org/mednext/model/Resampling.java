@@ -101,15 +101,17 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
    * @param separateZAnisotropyThreshold as {@link Spline}
    * @param memoryEfficientSeg {@code memefficient_seg_resampling}: labels set where their interpolated mask is
    *     &gt; 0.5, not by the 0.7 shortcut and an argmax
-   * @param mode torch's mode in-plane (or everywhere when not separate-z); only {@code linear} is implemented
-   * @param anisoAxisMode torch's mode along the separate axis: {@code nearest-exact} or {@code linear}
+   * @param mode torch's mode in-plane with a separate axis; only {@code linear} is implemented. (Without a separate
+   *     axis nnU-Net's call leaves it out, so a 3-D resize is always linear.)
+   * @param anisoAxisMode torch's mode along the separate axis: {@code nearest-exact}, or {@code linear} (also written
+   *     {@code trilinear}, the same resize of the 4-D array)
    */
   record Torch(boolean isSeg, Optional<Boolean> forceSeparateZ, double separateZAnisotropyThreshold,
       boolean memoryEfficientSeg, String mode, String anisoAxisMode) implements Resampling {
     public static final String NAME = "resample_torch_fornnunet";
     /** The modes implemented here: in-plane, along a separate axis. */
     public static final List<String> MODES = List.of("linear");
-    public static final List<String> ANISO_AXIS_MODES = List.of("nearest-exact", "linear");
+    public static final List<String> ANISO_AXIS_MODES = List.of("nearest-exact", "linear", "trilinear");
 
     // The keyword arguments of resample_torch_fornnunet besides data, shapes and spacings (device cannot be JSON)
     private static final List<String> KWARGS = List.of("is_seg", "num_threads", "device", "memefficient_seg_resampling",
@@ -128,11 +130,14 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
 
     @Override
     public boolean isSupported() {
-      return MODES.contains(mode) && ANISO_AXIS_MODES.contains(anisoAxisMode);
+      // both modes are used only on the separate-z path
+      return forceSeparateZ.equals(Optional.of(false))
+          || MODES.contains(mode) && ANISO_AXIS_MODES.contains(anisoAxisMode);
     }
 
     /** What is not implemented of these arguments, for a message; empty when {@link #isSupported()}. */
     public String unsupported() {
+      if (isSupported()) return "";
       if (!MODES.contains(mode)) {
         return "mode \"" + mode + "\" is not supported (supported: " + String.join(", ", MODES) + ")";
       }

@@ -23,7 +23,7 @@ public final class ResamplingSettings {
     if (entry instanceof NoResampling) return null;
     Torch t = (Torch) entry;
     Checks.argument(t.isSupported(), "%s: %s", t.functionName(), t.unsupported());
-    return ResamplingOptions.torch(t.anisoAxisMode().equals("linear") ? 1 : 0, t.forceSeparateZ().orElse(null),
+    return ResamplingOptions.torch(t.anisoAxisMode().equals("nearest-exact") ? 0 : 1, t.forceSeparateZ().orElse(null),
         t.separateZAnisotropyThreshold(), t.memoryEfficientSeg());
   }
 }

@@ -137,6 +137,12 @@ public final class TorchInterpolation {
    * {@code fma(x00, w00, fma(x01, w01, fma(x10, w10, x11 * w11)))}. That form gives libtorch's value for about 83 % of
    * the values and is at most one ulp (of the values' magnitude) from it elsewhere; the exact rule is not known.
    *
+   * <p>libtorch also takes that kernel when nnU-Net's folded slices form a channels-last view, whatever the size: for
+   * a one-channel array (an image of one modality, a label map) whose separate axis is the last one, with more than 3
+   * slices. There this method keeps the generic kernel's arithmetic, and about half the values differ from libtorch's
+   * by an ulp: the channels-last kernel sums a plane's taps in one order when the plane falls in a full group of the
+   * CPU's vector width and in another otherwise, so no plane-by-plane rule reproduces it.
+   *
    * @return {@code out}
    */
   static float[] bilinearPlanes(float[] x, int[] shape, int[] target, int axis, float[] out, int threads) {

@@ -55,7 +55,12 @@ class ResamplingTest {
     assertFalse(t.isSupported());
     assertEquals("mode \"bicubic\" is not supported (supported: linear)", t.unsupported());
     t = (Resampling.Torch) parse("resample_torch_fornnunet", "{\"aniso_axis_mode\": \"area\"}");
-    assertEquals("aniso_axis_mode \"area\" is not supported (supported: nearest-exact, linear)", t.unsupported());
+    assertEquals("aniso_axis_mode \"area\" is not supported (supported: nearest-exact, linear, trilinear)",
+        t.unsupported());
+    // without separate z nnU-Net never passes either mode on
+    t = (Resampling.Torch) parse("resample_torch_fornnunet", "{\"mode\": \"bicubic\", \"force_separate_z\": false}");
+    assertTrue(t.isSupported());
+    assertEquals("", t.unsupported());
     assertEquals("plans.json: configurations.3d_fullres.resampling_fn_data_kwargs.order: not an argument of"
         + " resample_torch_fornnunet (nnU-Net would fail too); expected one of is_seg, num_threads, device,"
         + " memefficient_seg_resampling, force_separate_z, separate_z_anisotropy_threshold, mode, aniso_axis_mode",
