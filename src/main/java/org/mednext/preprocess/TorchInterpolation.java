@@ -128,6 +128,26 @@ public final class TorchInterpolation {
     return out;
   }
 
+  /** {@code mode='nearest-exact'} of a label map {@code labels} (shape {@code shape}) to {@code target}. */
+  public static short[] nearestExact(short[] labels, int[] shape, int[] target) {
+    Checks.notNull(labels, "labels");
+    Volumes.checkShape(shape, "shape");
+    Volumes.checkShape(target, "target shape");
+    Volumes.checkLength(labels.length, shape, "label map");
+    int[] i0 = nearestExactIndices(shape[0], target[0]);
+    int[] i1 = nearestExactIndices(shape[1], target[1]);
+    int[] i2 = nearestExactIndices(shape[2], target[2]);
+    short[] out = new short[Volumes.size(target)];
+    int o = 0;
+    for (int a : i0) {
+      for (int b : i1) {
+        int row = (a * shape[1] + b) * shape[2];
+        for (int c : i2) out[o++] = labels[row + c];
+      }
+    }
+    return out;
+  }
+
   /**
    * {@code mode='bilinear'} of every plane of {@code x} across {@code axis} (whose length stays), as nnU-Net resizes
    * the slices of a separately resampled axis: the two other axes, in their order, are height and width.

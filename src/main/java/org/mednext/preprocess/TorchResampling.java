@@ -50,17 +50,7 @@ final class TorchResampling {
     if (Arrays.equals(mid, newShape)) return inPlane;
     if (orderZ == 1) return labelStep(inPlane, mid, newShape, -1, memoryEfficient, threads);
     // nearest-exact copies one source voxel: its label's mask is 1 there (wins), every other 0
-    int[] i0 = TorchInterpolation.nearestExactIndices(mid[0], newShape[0]);
-    int[] i1 = TorchInterpolation.nearestExactIndices(mid[1], newShape[1]);
-    int[] i2 = TorchInterpolation.nearestExactIndices(mid[2], newShape[2]);
-    short[] out = new short[Volumes.size(newShape)];
-    for (int a = 0, o = 0; a < newShape[0]; a++) {
-      for (int b = 0; b < newShape[1]; b++) {
-        int row = (i0[a] * mid[1] + i1[b]) * mid[2];
-        for (int c = 0; c < newShape[2]; c++) out[o++] = inPlane[row + i2[c]];
-      }
-    }
-    return out;
+    return TorchInterpolation.nearestExact(inPlane, mid, newShape);
   }
 
   /** One linear step for labels: trilinear ({@code planeAxis} -1) or bilinear across {@code planeAxis}. */

@@ -55,7 +55,7 @@ public final class SimulateLowResolution implements Transform {
     return TorchInterpolation.nearestExact(x, shape, target, new float[target[0] * target[1] * target[2]], 1);
   }
 
-  /** torch {@code interpolate(mode='trilinear', align_corners=False)} of one channel from {@code shape} to {@code target}. */
+  /** torch {@code interpolate(mode='trilinear', align_corners=False)} of one channel to {@code target}. */
   static float[] upsampleLinear(float[] x, int[] shape, int[] target, int threads) {
     return TorchInterpolation.trilinear(x, shape, target, new float[target[0] * target[1] * target[2]], threads);
   }

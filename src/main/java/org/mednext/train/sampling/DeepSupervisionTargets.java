@@ -63,22 +63,7 @@ public final class DeepSupervisionTargets {
 
   /** Nearest-exact resize of a label map (C order) from {@code shape} to {@code target}. */
   public static short[] downsample(short[] labels, int[] shape, int[] target) {
-    int n = Patch.voxels(shape);
-    int m = Patch.voxels(target);
-    Checks.argument(labels.length == n, "labels have %d values, shape %s needs %d", labels.length,
-        Arrays.toString(shape), n);
-    int[] i0 = sourceIndices(shape[0], target[0]);
-    int[] i1 = sourceIndices(shape[1], target[1]);
-    int[] i2 = sourceIndices(shape[2], target[2]);
-    short[] out = new short[m];
-    int o = 0;
-    for (int a : i0) {
-      for (int b : i1) {
-        int row = (a * shape[1] + b) * shape[2];
-        for (int c : i2) out[o++] = labels[row + c];
-      }
-    }
-    return out;
+    return TorchInterpolation.nearestExact(labels, shape, target);
   }
 
   /** Source index of every output index for torch's {@code nearest-exact} along one axis. */
