@@ -101,6 +101,8 @@ final class InfoCommand implements Callable<Integer> {
     Configuration c = folder.configuration(configurationName);
     out.printf(Locale.ROOT, "configuration: %s: spacing %s mm, patch %s, normalization %s%n", configurationName,
         c.spacing(), c.patchSize(), c.normalizationSchemes());
+    out.printf(Locale.ROOT, "resampling:    image %s; probabilities %s%n", c.resamplingData().describe(),
+        c.resamplingProbabilities().describe());
     describeCheckpoint(out, ckpt, c.architecture().medNeXt().orElse(null));
   }
 

@@ -19,6 +19,16 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
   /** Whether this port implements the function. */
   boolean isSupported();
 
+  /** The function and the arguments that shape its result, in a few words (for {@code mednext info}). */
+  String describe();
+
+  /** How {@code force_separate_z} decides, in words. */
+  private static String separateZ(Optional<Boolean> force, double threshold) {
+    String t = threshold == Math.rint(threshold) ? String.valueOf((long) threshold) : String.valueOf(threshold);
+    if (force.isEmpty()) return "separate z when spacing max/min > " + t;
+    return force.get() ? "separate z forced" : "no separate z";
+  }
+
   /**
    * {@code resample_data_or_seg_to_shape}, nnU-Net's default: scipy/skimage spline resizing, optionally
    * "separate z" (in-plane with {@code order}, along the low-resolution axis with {@code orderZ}).
@@ -47,6 +57,12 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
     @Override
     public boolean isSupported() {
       return true;
+    }
+
+    @Override
+    public String describe() {
+      return NAME + " (spline order " + order + ", order_z " + orderZ + ", "
+          + separateZ(forceSeparateZ, separateZAnisotropyThreshold) + ")";
     }
 
     // The keyword arguments of resample_data_or_seg_to_shape, in signature order.
@@ -83,6 +99,11 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
     @Override
     public String functionName() {
       return NAME;
+    }
+
+    @Override
+    public String describe() {
+      return NAME + " (the image's own grid)";
     }
 
     @Override
@@ -133,6 +154,12 @@ public sealed interface Resampling permits Resampling.Spline, Resampling.NoResam
       // both modes are used only on the separate-z path
       return forceSeparateZ.equals(Optional.of(false))
           || MODES.contains(mode) && ANISO_AXIS_MODES.contains(anisoAxisMode);
+    }
+
+    @Override
+    public String describe() {
+      return NAME + " (torch " + mode + ", " + anisoAxisMode + " along a separate axis, "
+          + separateZ(forceSeparateZ, separateZAnisotropyThreshold) + ")";
     }
 
     /** What is not implemented of these arguments, for a message; empty when {@link #isSupported()}. */

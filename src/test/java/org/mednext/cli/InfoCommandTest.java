@@ -41,6 +41,8 @@ class InfoCommandTest {
         r.out());
     assertTrue(r.out().contains("plans check:   plans.json architecture agrees with the weights"), r.out());
     assertTrue(r.out().contains("patch [48, 80, 64]"), r.out());
+    assertTrue(r.out().contains("resampling:    image resample_data_or_seg_to_shape (spline order 3, order_z 0, separate z"
+        + " when spacing max/min > 3); probabilities resample_data_or_seg_to_shape (spline order 1, order_z 0,"), r.out());
   }
 
   @Test

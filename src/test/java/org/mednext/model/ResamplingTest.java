@@ -50,6 +50,18 @@ class ResamplingTest {
   }
 
   @Test
+  void describesWhatShapesTheResult() throws ModelFormatException {
+    assertEquals("resample_torch_fornnunet (torch linear, nearest-exact along a separate axis, no separate z)",
+        parse("resample_torch_fornnunet", "{\"force_separate_z\": false}").describe());
+    assertEquals("resample_data_or_seg_to_shape (spline order 3, order_z 0, separate z when spacing max/min > 2.5)",
+        parse("resample_data_or_seg_to_shape", "{\"force_separate_z\": null, \"separate_z_anisotropy_threshold\": 2.5}")
+            .describe());
+    assertEquals("resample_data_or_seg_to_shape (spline order 1, order_z 1, separate z forced)",
+        parse("resample_data_or_seg_to_shape", "{\"order\": 1, \"order_z\": 1, \"force_separate_z\": true}").describe());
+    assertEquals("no_resampling_hack (the image's own grid)", parse("no_resampling_hack", "{}").describe());
+  }
+
+  @Test
   void torchModesOtherThanNnUNetsAreParsedButUnsupported() throws ModelFormatException {
     Resampling.Torch t = (Resampling.Torch) parse("resample_torch_fornnunet", "{\"mode\": \"bicubic\"}");
     assertFalse(t.isSupported());
