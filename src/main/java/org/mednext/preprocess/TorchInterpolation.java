@@ -41,8 +41,7 @@ public final class TorchInterpolation {
         idx[k] = k;
         continue;
       }
-      float real = Math.max(Math.fma(scale, k + 0.5f, -0.5f), 0f);
-      idx[k] = Math.min((int) Math.floor((float) (real + 0.5)), in - 1);
+      idx[k] = Math.min((int) Math.floor((float) (source(scale, k, true) + 0.5)), in - 1);
     }
     return idx;
   }
@@ -208,6 +207,14 @@ public final class TorchInterpolation {
     return out;
   }
 
+  /**
+   * Where output sample {@code k} reads the input, {@code max(scale * (k + 0.5) - 0.5, 0)} in float: with one rounding
+   * ({@code fused}: nearest-exact, the channels-last kernel) or two (the generic kernel's linear weights).
+   */
+  private static float source(float scale, int k, boolean fused) {
+    return Math.max(fused ? Math.fma(scale, k + 0.5f, -0.5f) : scale * (k + 0.5f) - 0.5f, 0f);
+  }
+
   private static void check(float[] x, int[] shape, int[] target, float[] out, int threads) {
     Checks.notNull(x, "input");
     Checks.notNull(out, "output");
@@ -240,8 +247,7 @@ public final class TorchInterpolation {
           w0[k] = 1f;
           continue;
         }
-        // the generic kernel rounds twice (no fused multiply-add)
-        float real = Math.max(fused ? Math.fma(scale, k + 0.5f, -0.5f) : scale * (k + 0.5f) - 0.5f, 0f);
+        float real = source(scale, k, fused);
         lo[k] = Math.min((int) Math.floor(real), in - 1);
         hi[k] = lo[k] + (lo[k] < in - 1 ? 1 : 0);
         w1[k] = Math.min(Math.max(real - lo[k], 0f), 1f);

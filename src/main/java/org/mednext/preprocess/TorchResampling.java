@@ -63,12 +63,13 @@ final class TorchResampling {
     float scale = memoryEfficient ? 1f : 1000f;
     float[][] kept = memoryEfficient ? null : new float[unique.length][];
     boolean[] done = memoryEfficient ? null : new boolean[n];
+    float[] reused = memoryEfficient ? new float[n] : null; // the other rule keeps every label's values
     for (int u = 0; u < unique.length; u++) {
       short label = unique[u];
       Parallel.forRanges(mask.length, threads, (from, to) -> {
         for (int i = from; i < to; i++) mask[i] = labels[i] == label ? scale : 0f;
       });
-      float[] r = new float[n];
+      float[] r = memoryEfficient ? reused : new float[n];
       if (planeAxis < 0) TorchInterpolation.trilinear(mask, shape, target, r, threads);
       else TorchInterpolation.bilinearPlanes(mask, shape, target, planeAxis, r, threads);
       if (memoryEfficient) {

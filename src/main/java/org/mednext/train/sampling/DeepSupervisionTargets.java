@@ -66,11 +66,6 @@ public final class DeepSupervisionTargets {
     return TorchInterpolation.nearestExact(labels, shape, target);
   }
 
-  /** Source index of every output index for torch's {@code nearest-exact} along one axis. */
-  public static int[] sourceIndices(int in, int out) {
-    return TorchInterpolation.nearestExactIndices(in, out);
-  }
-
   private static boolean allOne(double[] s) {
     for (double v : s) if (v != 1) return false;
     return true;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mednext.preprocess.TorchInterpolation;
 
 /** {@link DeepSupervisionTargets} against torch's F.interpolate(mode='nearest-exact') (train_fixtures.npz). */
 class DeepSupervisionTargetsTest {
@@ -43,9 +44,9 @@ class DeepSupervisionTargetsTest {
   @Test
   void nearestExactPicksThePixelWhoseCentreIsNearest() {
     // torch 1.13 F.interpolate(arange(n), size=m, mode='nearest-exact') along one axis
-    assertArrayEquals(new int[] {1, 3, 5, 7, 9, 11, 13, 15}, DeepSupervisionTargets.sourceIndices(17, 8));
-    assertArrayEquals(new int[] {0, 0, 1, 2, 2}, DeepSupervisionTargets.sourceIndices(3, 5));
-    assertArrayEquals(new int[] {1, 3, 5}, DeepSupervisionTargets.sourceIndices(7, 3));
-    assertArrayEquals(new int[] {1, 3, 6, 8}, DeepSupervisionTargets.sourceIndices(10, 4));
+    assertArrayEquals(new int[] {1, 3, 5, 7, 9, 11, 13, 15}, TorchInterpolation.nearestExactIndices(17, 8));
+    assertArrayEquals(new int[] {0, 0, 1, 2, 2}, TorchInterpolation.nearestExactIndices(3, 5));
+    assertArrayEquals(new int[] {1, 3, 5}, TorchInterpolation.nearestExactIndices(7, 3));
+    assertArrayEquals(new int[] {1, 3, 6, 8}, TorchInterpolation.nearestExactIndices(10, 4));
   }
 }
