@@ -165,6 +165,45 @@ def torch_resampling(**kwargs):
     return edit
 
 
+def cascade_stage(dst, src, seed=7):
+    """The second stage of a cascade made from a one-stage model folder: plans with nnU-Net's 3d_lowres (twice the
+    spacing) and 3d_cascade_fullres (inherits 3d_fullres, previous_stage 3d_lowres), and a fold_0 checkpoint of that
+    configuration whose stem takes one more input channel per foreground label (random weights at the stem's scale).
+    Needs torch to rewrite the checkpoint."""
+    import torch
+
+    def plans_edit(p):
+        full = p["configurations"]["3d_fullres"]
+        p["configurations"]["3d_lowres"] = {
+            "inherits_from": "3d_fullres", "data_identifier": "nnUNetPlans_3d_lowres",
+            "spacing": [2 * s for s in full["spacing"]], "next_stage": "3d_cascade_fullres"}
+        p["configurations"]["3d_cascade_fullres"] = {"inherits_from": "3d_fullres", "previous_stage": "3d_lowres"}
+
+    model_copy(dst, src, plans_edit=plans_edit)
+    labels = nnunet_numpy.LabelManager(json.load(open(os.path.join(src, "dataset.json"))))
+    for e in os.listdir(dst):
+        if e.startswith("fold_"):
+            os.unlink(os.path.join(dst, e))
+    os.makedirs(os.path.join(dst, "fold_0"))
+    ckpt = torch.load(os.path.join(src, "fold_0", "checkpoint_final.pth"), map_location="cpu", weights_only=False)
+    w = ckpt["network_weights"]["stem.weight"]
+    g = torch.Generator().manual_seed(seed)
+    extra = torch.randn(w.shape[0], len(labels.foreground_labels), *w.shape[2:], generator=g) * w.std()
+    ckpt["network_weights"]["stem.weight"] = torch.cat([w, extra.to(w.dtype)], 1)
+    ckpt["init_args"]["configuration"] = "3d_cascade_fullres"
+    torch.save(ckpt, os.path.join(dst, "fold_0", "checkpoint_final.pth"))
+    return dst
+
+
+def bands(img, edges):
+    """A made-up first-stage segmentation on the image's grid: label k where edges[k-1] < value <= edges[k]."""
+    v = img.get_fdata()
+    seg = np.zeros(v.shape, np.uint8)
+    for k in range(1, len(edges)):
+        seg[(v > edges[k - 1]) & (v <= edges[k])] = k
+    return seg
+
+
 # ----------------------------------------------------------------------------------------------------- variants ---
 
 def build_variants(shared, scratch):
@@ -172,6 +211,7 @@ def build_variants(shared, scratch):
     ct_model, mr_model = os.path.join(shared, CT_MODEL), os.path.join(shared, MR_MODEL)
     ct, mr = nib.load(os.path.join(shared, CT_IMAGE)), nib.load(os.path.join(shared, MR_IMAGE))
     inputs, models = os.path.join(scratch, "inputs"), os.path.join(scratch, "models")
+    previous = os.path.join(scratch, "previous")
     os.makedirs(inputs, exist_ok=True)
     os.makedirs(models, exist_ok=True)
 
@@ -241,10 +281,17 @@ def build_variants(shared, scratch):
 
     V = []
 
-    def add(name, what, img, model, folds=("0",), tta=False, step=0.5, header=None, base=None):
-        """base: a variant on the same grid whose result ours is compared with, to show that the setting matters."""
+    def add(name, what, img, model, folds=("0",), tta=False, step=0.5, header=None, base=None, prev=None):
+        """base: a variant on the same grid whose result ours is compared with, to show that the setting matters;
+        prev: the previous stage's labels for a cascade's second stage (saved on the image's grid as CASE.nii.gz in a
+        folder of its own)."""
+        prev_dir = None
+        if prev is not None:
+            prev_dir = os.path.join(previous, name)
+            os.makedirs(prev_dir, exist_ok=True)
+            nib.save(nib.Nifti1Image(prev, img.affine), os.path.join(prev_dir, name + ".nii.gz"))
         V.append(dict(name=name, what=what, input=save(name, img, header), model=m[model], model_name=model,
-                      folds=list(folds), tta=tta, step=step, base=base))
+                      folds=list(folds), tta=tta, step=step, base=base, prev=prev_dir))
 
     add("ct-small", "smaller than the patch on every axis (padding)", ct_small, "ct")
     add("ct-small-tta", "as ct-small, 8 mirror passes", ct_small, "ct", tta=True, base="ct-small")
@@ -312,8 +359,20 @@ def build_variants(shared, scratch):
         add("mr-torchres-sepz-x", "torch resampling, 4 mm axis at data axis 2: one channel, so nnU-Net's folded slices"
             " are a channels-last view (libtorch's other 2-D kernel)", reoriented(thin_z, ("S", "P", "L")),
             "mr-torchres-sepz", base="mr-aniso-orient")
+        # a cascade's second stage; the stage before it is made up from intensity bands
+        m["ct-cascade"] = cascade_stage(os.path.join(models, "ct-cascade"), ct_model)
+        m["mr-cascade"] = cascade_stage(os.path.join(models, "mr-cascade"), mr_model)
+        add("ct-cascade", "cascade: 3 one-hot channels of a first stage's labels (resampled per label, order 1)",
+            ct_mid, "ct-cascade", prev=bands(ct_mid, [-150, 40, 250, 4000]), base="ct-mid")
+        notched = np.asanyarray(mr_body.dataobj).copy()
+        notched[:25, :30, :] = 0                            # zero, open to the border: outside the non-zero mask
+        mr_notched = with_data(mr_body, notched)
+        first = bands(mr_notched, [0, 60, 1e9])
+        first[10:35, 20:45, 40:90] = 2                     # labels on zero voxels: in the z-score's mask, as in nnU-Net
+        add("mr-cascade", "cascade, separate z for the labels, z-score mask with labelled zero voxels, mirroring",
+            mr_notched, "mr-cascade", tta=True, prev=first)
     else:
-        print("crosscheck: no torch in this python: the resample_torch_fornnunet variants are left out"
+        print("crosscheck: no torch in this python: the resample_torch_fornnunet and cascade variants are left out"
               " (apt install python3-torch)", file=sys.stderr)
     return V
 
@@ -334,6 +393,8 @@ def run_java(v, out_dir, threads):
            "--threads", str(threads)]
     if not v["tta"]:
         cmd.append("--disable_tta")
+    if v.get("prev"):
+        cmd += ["-prev_stage_predictions", v["prev"]]
     r = subprocess.run(cmd, capture_output=True, text=True)
     log = r.stdout + r.stderr
     if r.returncode != 0:
@@ -520,7 +581,7 @@ def main():
         return 2
     scratch = os.path.abspath(a.scratch or tempfile.mkdtemp(prefix="mednext-crosscheck-"))
     if os.path.isdir(os.path.join(scratch, "models")):  # a re-run into the same folder starts afresh
-        for sub in ("inputs", "models", "java", "reference"):
+        for sub in ("inputs", "models", "previous", "java", "reference"):
             shutil.rmtree(os.path.join(scratch, sub), ignore_errors=True)
     os.makedirs(scratch, exist_ok=True)
     print(f"crosscheck: shared data {shared}, scratch {scratch}", file=sys.stderr)
@@ -545,8 +606,9 @@ def main():
             with open(java_prefix + ".log", "w") as f:
                 f.write(log)
             ref_prefix = os.path.join(ref_dir, "case")
+            prev = os.path.join(v["prev"], v["name"] + ".nii.gz") if v.get("prev") else None
             facts = nnunet_numpy.predict_case([v["input"]], v["model"], v["folds"], ref_prefix, v["step"], v["tta"],
-                                              threads=a.threads, workdir=ref_dir)
+                                              threads=a.threads, workdir=ref_dir, prev_stage=prev)
             row, problems = compare(v, java_prefix, ref_prefix, facts)
             row["java_prefix"] = java_prefix
         except (RuntimeError, SystemExit, OSError) as e:

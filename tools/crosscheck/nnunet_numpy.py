@@ -11,6 +11,9 @@ shared fixtures. Each step names the nnunetv2 function it restates, so a reader 
   preprocessing/normalization/default_normalization_schemes.py
   preprocessing/resampling/default_resampling.py        compute_new_shape, determine_do_sep_z_and_axis,
                                                         resample_data_or_seg_to_shape, resample_data_or_seg
+  (batchgenerators) augmentations/utils.py    resize_segmentation (label maps: the cascade's previous stage)
+  inference/data_iterators.py                preprocess_fromfiles_save_to_queue (the previous stage as one-hot channels)
+  utilities/plans_handling/plans_handler.py  PlansManager._internal_resolve_configuration_inheritance
   preprocessing/resampling/resample_torch.py            resample_torch_fornnunet (needs torch: the plans of the
                                                         *_torchres planners; Debian's python3-torch will do)
   inference/sliding_window_prediction.py     compute_gaussian, compute_steps_for_sliding_window
@@ -28,6 +31,7 @@ accumulation, fp16 fold sum, fp16 logits resampled at export, float32 softmax/si
 Usage (a case = one file per channel, CASE_0000.nii.gz ...):
   nnunet_numpy.py -i CASE_0000.nii.gz [...] -m MODEL_DIR -f 0 [1 ...] -o OUT_PREFIX [--step_size 0.5]
                   [--disable_tta] [-chk checkpoint_final.pth] [--mednext scripts/mednext] [--threads N]
+                  [--prev_stage SEG.nii.gz]
 Writes OUT_PREFIX.nii.gz (labels as NibabelIO.write_seg writes them), OUT_PREFIX.npz (`probabilities`, nnU-Net's
 axis order) and OUT_PREFIX.json (pipeline facts: bbox, shapes, tile steps, mirror axes, separate-z decisions).
 """
@@ -97,12 +101,17 @@ def get_bbox_from_mask(mask):
     return box
 
 
-def crop_to_nonzero(data):
-    """cropping.crop_to_nonzero without a label map: returns data, seg (0 inside the mask, -1 outside), bbox."""
+def crop_to_nonzero(data, seg=None):
+    """cropping.crop_to_nonzero: returns data, seg, bbox. Without a label map seg is 0 inside the mask and -1 outside;
+    a given label map is cropped alike and set to -1 where it is 0 outside the mask (other labels are kept)."""
     mask = create_nonzero_mask(data)
     bbox = get_bbox_from_mask(mask)
     sl = tuple(slice(a, b) for a, b in bbox)
-    seg = np.where(mask[sl], np.int8(0), np.int8(-1))[None]
+    if seg is None:
+        seg = np.where(mask[sl], np.int8(0), np.int8(-1))[None]
+    else:
+        seg = seg[(slice(None), *sl)].copy()
+        seg[(seg == 0) & (~mask[sl][None])] = -1
     return data[(slice(None), *sl)], seg, bbox
 
 
@@ -116,7 +125,8 @@ def normalize(image, seg, scheme, use_mask, props):
     image = image.astype(np.float32, copy=False)
     if scheme == "ZScoreNormalization":
         if use_mask:
-            # the mask is the crop's non-zero mask: seg >= 0; voxels outside it keep their values
+            # the mask is seg >= 0: the crop's non-zero mask, and labelled voxels where a label map came along;
+            # voxels outside it keep their values
             m = seg >= 0
             with warnings.catch_warnings():  # an empty mask: NaN statistics that touch no voxel, as in nnU-Net
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -185,17 +195,31 @@ def resize(image, new_shape, order):
     return out
 
 
-def resample_data_or_seg(data, new_shape, axis, order, do_separate_z, order_z):
-    """default_resampling.resample_data_or_seg for data (is_seg=False); the result has the input's dtype."""
+def resize_segmentation(segmentation, new_shape, order):
+    """batchgenerators resize_segmentation: order 0 resizes the values; otherwise each unique label (ascending) is
+    resized as a float mask and set where it reaches 0.5, later labels overwriting earlier ones; 0 elsewhere."""
+    if order == 0:
+        return resize(segmentation.astype(float), new_shape, 0).astype(segmentation.dtype)
+    out = np.zeros(new_shape, dtype=segmentation.dtype)
+    for c in np.unique(segmentation):
+        out[resize((segmentation == c).astype(float), new_shape, order) >= 0.5] = c
+    return out
+
+
+def resample_data_or_seg(data, new_shape, axis, order, do_separate_z, order_z, is_seg=False):
+    """default_resampling.resample_data_or_seg; the result has the input's dtype."""
     shape = np.array(data[0].shape)
     new_shape = np.array(new_shape)
     if not np.any(shape != new_shape):
         return data  # nnU-Net returns the very array, without a dtype change
+    if is_seg and do_separate_z and order_z != 0:
+        raise SystemExit("label maps with order_z > 0 are not restated here")
+    resize_fn = resize_segmentation if is_seg else resize
     out = np.zeros((data.shape[0], *new_shape), dtype=data.dtype)
     data = data.astype(float)
     for c in range(data.shape[0]):
         if not do_separate_z:
-            out[c] = resize(data[c], new_shape, order)
+            out[c] = resize_fn(data[c], new_shape, order)
             continue
         # in-plane resize slice by slice along the low-resolution axis, then order_z interpolation along it
         plane_shape = np.delete(new_shape, axis)
@@ -205,7 +229,7 @@ def resample_data_or_seg(data, new_shape, axis, order, do_separate_z, order_z):
         for s in range(shape[axis]):
             sl = [slice(None)] * 3
             sl[axis] = s
-            here[tuple(sl)] = resize(data[c][tuple(sl)], plane_shape, order)
+            here[tuple(sl)] = resize_fn(data[c][tuple(sl)], plane_shape, order)
         if shape[axis] == new_shape[axis]:
             out[c] = here
             continue
@@ -219,12 +243,10 @@ def resample_data_or_seg(data, new_shape, axis, order, do_separate_z, order_z):
 
 def resample_data_or_seg_to_shape(data, new_shape, current_spacing, new_spacing, is_seg=False, order=3, order_z=0,
                                   force_separate_z=False, separate_z_anisotropy_threshold=ANISO_THRESHOLD):
-    """default_resampling.resample_data_or_seg_to_shape (data only: inference never resamples a segmentation)."""
-    if is_seg:
-        raise SystemExit("is_seg=True is a training-time path, not restated here")
+    """default_resampling.resample_data_or_seg_to_shape (is_seg: a cascade's previous stage)."""
     do, axis = determine_do_sep_z_and_axis(force_separate_z, current_spacing, new_spacing,
                                            separate_z_anisotropy_threshold)
-    return resample_data_or_seg(data, new_shape, axis, order, do, order_z), (axis if do else None)
+    return resample_data_or_seg(data, new_shape, axis, order, do, order_z, is_seg), (axis if do else None)
 
 
 def resample_torch_fornnunet(data, new_shape, current_spacing, new_spacing, is_seg=False, num_threads=4,
@@ -237,7 +259,7 @@ def resample_torch_fornnunet(data, new_shape, current_spacing, new_spacing, is_s
     import torch
     from torch.nn import functional as F
     if is_seg:
-        raise SystemExit("is_seg=True is a training-time path, not restated here")
+        raise SystemExit("resample_torch_fornnunet for label maps is not restated here")
     do, axis = determine_do_sep_z_and_axis(force_separate_z, current_spacing, new_spacing,
                                            separate_z_anisotropy_threshold)
 
@@ -478,8 +500,20 @@ def predict_sliding_window_return_logits(data, net, patch, step_size, mirror_axe
 
 # ------------------------------------------------------------------------------------------------------ predict ---
 
+def configuration_with_inheritance(plans, name):
+    """PlansManager._internal_resolve_configuration_inheritance: the parent's entries updated with the child's."""
+    cfg = plans["configurations"][name]
+    if "inherits_from" in cfg:
+        base = configuration_with_inheritance(plans, cfg["inherits_from"])
+        base.update(cfg)
+        cfg = base
+    return dict(cfg)
+
+
 def predict_case(image_files, model, folds, out_prefix, step_size=0.5, use_mirroring=True,
-                 checkpoint_name="checkpoint_final.pth", mednext=None, threads=None, workdir=None):
+                 checkpoint_name="checkpoint_final.pth", mednext=None, threads=None, workdir=None, prev_stage=None):
+    """prev_stage: the previous stage's segmentation file, for a cascade's second stage (nnU-Net's
+    folder_with_segs_from_prev_stage holds it as CASE + file_ending)."""
     plans = json.load(open(os.path.join(model, "plans.json")))
     dataset_json = json.load(open(os.path.join(model, "dataset.json")))
     # PlansManager.image_reader_writer_class: at inference the plans name the reader; dataset.json's
@@ -493,20 +527,29 @@ def predict_case(image_files, model, folds, out_prefix, step_size=0.5, use_mirro
     checkpoints = [os.path.join(model, f"fold_{f}", checkpoint_name) for f in folds]
     meta = read_checkpoint_metadata(checkpoints[0])
     configuration = meta["init_args"]["configuration"]
-    cfg = plans["configurations"][configuration]
-    if "previous_stage" in cfg or len(cfg["patch_size"]) != 3:
-        raise SystemExit("only 3-D, non-cascade configurations are restated here")
+    cfg = configuration_with_inheritance(plans, configuration)
+    if len(cfg["patch_size"]) != 3:
+        raise SystemExit("only 3-D configurations are restated here")
+    if (cfg.get("previous_stage") is None) != (prev_stage is None):  # predict_from_files asserts the first
+        raise SystemExit("a cascade's second stage needs the previous stage's segmentation, others take none")
     allowed = meta.get("inference_allowed_mirroring_axes")
     mirror_axes = tuple(allowed) if (use_mirroring and allowed is not None) else None
     labels = LabelManager(dataset_json)
 
     # DefaultPreprocessor.run_case -> run_case_npy
     data, props = read_images(image_files)
+    seg = None
+    if prev_stage is not None:  # NibabelIO.read_seg reads it as an image
+        seg, _ = read_images([prev_stage])
+        if seg.shape[1:] != data.shape[1:]:
+            raise SystemExit("Shape mismatch between image and segmentation")
     tf, tb = plans["transpose_forward"], plans["transpose_backward"]
     data = data.transpose([0, *[i + 1 for i in tf]])
+    if seg is not None:
+        seg = seg.transpose([0, *[i + 1 for i in tf]])
     original_spacing = [props["spacing"][i] for i in tf]
     shape_before_cropping = data.shape[1:]
-    data, seg, bbox = crop_to_nonzero(data)
+    data, seg, bbox = crop_to_nonzero(data, seg)
     shape_after_cropping = data.shape[1:]
     target_spacing = cfg["spacing"]
     new_shape = compute_new_shape(shape_after_cropping, original_spacing, target_spacing)
@@ -516,6 +559,13 @@ def predict_case(image_files, model, folds, out_prefix, step_size=0.5, use_mirro
                             intensity.get(str(c)))
     data, sep_axis_data = resampling_fn(cfg, "resampling_fn_data")(data, new_shape, original_spacing, target_spacing)
     data = data.astype(np.float32, copy=False)
+    if prev_stage is not None:
+        # run_case_npy resamples the label map with resampling_fn_seg and casts it to int8/int16; the data iterator
+        # appends its one-hot of the foreground labels as channels (convert_labelmap_to_one_hot, data's dtype)
+        seg, _ = resampling_fn(cfg, "resampling_fn_seg")(seg, new_shape, original_spacing, target_spacing)
+        seg = seg.astype(np.int16 if np.max(seg) > 127 else np.int8)
+        onehot = np.stack([seg[0] == label for label in labels.foreground_labels]).astype(data.dtype)
+        data = np.vstack((data, onehot))
 
     # predict_logits_from_preprocessed_data: fold results summed in fp16, then divided by the fold count in fp16
     own_workdir = workdir is None
@@ -567,8 +617,10 @@ def main(argv=None):
     p.add_argument("--disable_tta", action="store_true")
     p.add_argument("--mednext", default=None, help="launcher for `forward` (default: this checkout's scripts/mednext)")
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--prev_stage", default=None, help="the previous stage's segmentation (a cascade's second stage)")
     a = p.parse_args(argv)
-    facts = predict_case(a.i, a.m, a.f, a.o, a.step_size, not a.disable_tta, a.chk, a.mednext, a.threads)
+    facts = predict_case(a.i, a.m, a.f, a.o, a.step_size, not a.disable_tta, a.chk, a.mednext, a.threads,
+                         prev_stage=a.prev_stage)
     print(json.dumps(facts))
 
 

@@ -103,6 +103,12 @@ final class InfoCommand implements Callable<Integer> {
         c.spacing(), c.patchSize(), c.normalizationSchemes());
     out.printf(Locale.ROOT, "resampling:    image %s; probabilities %s%n", c.resamplingData().describe(),
         c.resamplingProbabilities().describe());
+    if (c.previousStage().isPresent()) {
+      out.printf(Locale.ROOT, "cascade:       second stage after %s: the network also reads that stage's segmentation"
+          + " as %d one-hot channel(s) (foreground labels %s); predict with -prev_stage_predictions%n",
+          c.previousStage().get(), folder.datasetJson().labels().foregroundLabels().size(),
+          folder.datasetJson().labels().foregroundLabels());
+    }
     describeCheckpoint(out, ckpt, c.architecture().medNeXt().orElse(null));
   }
 

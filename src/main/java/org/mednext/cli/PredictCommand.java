@@ -1,5 +1,6 @@
 package org.mednext.cli;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "MODEL: -m MODEL_DIR, or -d DATASET -c CONFIGURATION [-tr TRAINER] [-p PLANS] under $nnUNet_results.",
         "INPUT: a NIfTI/TIFF/DICOM file, a DICOM series folder, or a folder of cases (nnU-Net's CASE_0000.nii.gz "
             + "naming; for single-channel models any .nii/.nii.gz/.tif files and DICOM sub-folders).",
-        "Writes OUTPUT_DIR/<case>.nii.gz (labels on the input's grid) and, with --save_probabilities, <case>.npz."})
+        "Writes OUTPUT_DIR/<case>.nii.gz (labels on the input's grid) and, with --save_probabilities, <case>.npz.",
+        "A cascade: predict with the 3d_lowres model into DIR, then with the 3d_cascade_fullres model and "
+            + "-prev_stage_predictions DIR."})
 final class PredictCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -86,6 +89,11 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--save_probabilities", description = "also write <case>.npz with the class probabilities")
   boolean saveProbabilities;
+
+  @Option(names = "-prev_stage_predictions", paramLabel = "DIR",
+      description = "for the second stage of a cascade (3d_cascade_fullres): the folder with the first stage's "
+          + "segmentations of the same cases (<case>.nii.gz)")
+  Path previousStage;
 
   @Option(names = {"--continue_prediction", "--c"},
       description = "skip cases whose output exists (the .nii.gz, and with --save_probabilities also the .npz)")
@@ -151,6 +159,11 @@ final class PredictCommand implements Callable<Integer> {
       // a GPU asked for and missing is news before the first case is read and preprocessed, not after (seconds
       // to a minute for a CT): wait for the engine's start (not for the networks); auto and cpu keep it overlapping
       if (engine.gpuRequired()) Engines.device(engine.device);
+      predictor.requirePreviousStageIfCascade(previousStage != null);
+      if (previousStage != null && !Files.isDirectory(previousStage)) {
+        throw new FileNotFoundException("-prev_stage_predictions " + previousStage + ": no such folder; give the "
+            + "folder that the first stage's prediction was written to");
+      }
       List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
           predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);
@@ -181,9 +194,11 @@ final class PredictCommand implements Callable<Integer> {
           CaseWriter.requireWritable(output, c.id(), saveProbabilities);
           CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
               predictor.model().datasetJson().channelNames());
+          short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage,
+              predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded);
           Prediction p;
           try {
-            p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), caseProgress);
+            p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), previous, caseProgress);
           } catch (IllegalArgumentException e) { // about the image (too thin, NaN voxels): say which files
             throw new IllegalArgumentException(files(c) + ": " + e.getMessage(), e);
           }

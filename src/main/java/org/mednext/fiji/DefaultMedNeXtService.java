@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import ij.plugin.filter.Analyzer;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,14 +157,15 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
   }
 
   @Override
-  public ImagePlus segment(ImagePlus image, Path modelFolder, PredictorOptions options, Progress progress)
-      throws IOException {
+  public ImagePlus segment(ImagePlus image, ImagePlus previousStage, Path modelFolder, PredictorOptions options,
+      Progress progress) throws IOException {
     Checks.notNull(image, "image");
     Volume<?> volume = ImagePlusVolumes.toVolume(image);
+    Volume<?> previous = previousStage == null ? null : ImagePlusVolumes.toVolume(previousStage);
     try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: " + image.getTitle())) {
       Progress p = ImageJProgress.both(task, progress);
       return withPredictor(modelFolder, options, p, predictor -> {
-        Prediction r = predictor.predict(asReadBy(predictor.imageReaderWriter(), image, volume), p);
+        Prediction r = predictor.predict(asReadBy(predictor.imageReaderWriter(), image, volume), previous, p);
         log.info(String.format(Locale.ROOT, "MedNeXt-v2: segmented %s in %.1f s", image.getTitle(), r.times().total()));
         return LabelImages.create(r.labels(), r.shape(), image,
             predictor.model().datasetJson().labels().outputLabelNames());
@@ -208,11 +210,16 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
   }
 
   @Override
-  public BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, PredictorOptions options,
-      boolean skipExisting, Progress progress) throws IOException {
+  public BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, Path previousStage,
+      PredictorOptions options, boolean skipExisting, Progress progress) throws IOException {
     try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: segmenting files")) {
       Progress p = ImageJProgress.both(task, progress);
       return withPredictor(modelFolder, options, p, predictor -> {
+        predictor.requirePreviousStageIfCascade(previousStage != null);
+        if (previousStage != null && !Files.isDirectory(previousStage)) {
+          throw new FileNotFoundException(previousStage + ": no such folder; give the folder of the first stage's "
+              + "segmentations");
+        }
         List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
             predictor.channels(), w -> log.warn("MedNeXt-v2: " + w));
         CaseWriter.requireInputsKept(cases, outputFolder);
@@ -232,7 +239,9 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             p.message(label + "reading");
             CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
                 predictor.model().datasetJson().channelNames());
-            Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(),
+            short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage,
+                predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded);
+            Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), previous,
                 prefixed(p, label));
             written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), c.channels().get(0),
                 outputFolder, c.id(), options.threads(), p));

@@ -45,14 +45,16 @@ public final class ImageJ1Commands implements PlugIn {
   /** The dialog of Segment Image (also used by the key-consistency test). */
   static MacroForm segmentImageForm() {
     return predictionFields(new MacroForm(MenuPaths.name(MenuPaths.SEGMENT_IMAGE))
-        .directory("model", "Model folder", Prefs.get(MODEL_PREF, "")));
+        .directory("model", "Model folder", Prefs.get(MODEL_PREF, ""))
+        .string("previous_stage", "Previous_stage image (title; cascades only, else empty)", ""));
   }
 
   static MacroForm segmentFilesForm() {
     return predictionFields(new MacroForm(MenuPaths.name(MenuPaths.SEGMENT_FILES))
         .file("input", "Input (file or folder)", "")
         .directory("output", "Output folder", "")
-        .directory("model", "Model folder", Prefs.get(MODEL_PREF, "")))
+        .directory("model", "Model folder", Prefs.get(MODEL_PREF, ""))
+        .directory("previous_stage", "Previous_stage folder (cascades only; else empty)", ""))
         .flag("probabilities", "Probabilities (save .npz)", false)
         .flag("skip_existing", "Skip_existing cases", false);
   }
@@ -89,8 +91,9 @@ public final class ImageJ1Commands implements PlugIn {
     MacroForm f = segmentImageForm();
     if (!f.read()) return;
     run(MenuPaths.SEGMENT_IMAGE, m -> {
-      ImagePlus labels = m.segment(image, model(f), m.options(f.get("folds"), f.number("step_size"), f.flag("tta"),
-          f.get("device")), new ImageJProgress());
+      ImagePlus previous = LabelImages.openImage(f.get("previous_stage"), "the previous stage's segmentation");
+      ImagePlus labels = m.segment(image, previous, model(f), m.options(f.get("folds"), f.number("step_size"),
+          f.flag("tta"), f.get("device")), new ImageJProgress());
       labels.show();
     });
   }
@@ -100,8 +103,9 @@ public final class ImageJ1Commands implements PlugIn {
     if (!f.read()) return;
     run(MenuPaths.SEGMENT_FILES, m -> {
       Path output = Paths.get(f.get("output"));
+      String previous = f.get("previous_stage");
       BatchResult r = m.segmentFiles(Paths.get(f.get("input")), output, model(f),
-          m.options(f.get("folds"), f.number("step_size"), f.flag("tta"), f.get("device"))
+          previous.isBlank() ? null : Paths.get(previous), m.options(f.get("folds"), f.number("step_size"), f.flag("tta"), f.get("device"))
               .withProbabilities(f.flag("probabilities")), f.flag("skip_existing"), new ImageJProgress());
       IJ.log("MedNeXt-v2: " + r.summary(output));
       if (!r.failed().isEmpty()) throw new java.io.IOException(r.summary(output));

@@ -97,12 +97,7 @@ final class LabelImages {
    * @throws IllegalArgumentException when {@code title} names no open image
    */
   static ImagePlus intensityImage(ImagePlus labels, String title) {
-    if (title != null && !title.isBlank()) {
-      ImagePlus named = WindowManager.getImage(title.trim());
-      Checks.argument(named != null, "no open image is titled '%s' (the intensity image for %s)", title.trim(),
-          labels.getTitle());
-      return named;
-    }
+    if (title != null && !title.isBlank()) return openImage(title, "the intensity image for " + labels.getTitle());
     Object linked = labels.getProperty(SOURCE_OBJECT_PROPERTY);
     if (linked instanceof ImagePlus source && source.getStack() != null && source.getStackSize() > 0
         && source.getProcessor() != null) {
@@ -110,6 +105,18 @@ final class LabelImages {
     }
     String sourceTitle = labels.getProp(SOURCE_TITLE_PROPERTY);
     return sourceTitle == null ? null : WindowManager.getImage(sourceTitle);
+  }
+
+  /**
+   * The open image titled {@code title}, or null when the title is blank.
+   *
+   * @param role what the image is for, in the message when none has that title
+   */
+  static ImagePlus openImage(String title, String role) {
+    if (title == null || title.isBlank()) return null;
+    ImagePlus named = WindowManager.getImage(title.trim());
+    Checks.argument(named != null, "no open image is titled '%s' (%s)", title.trim(), role);
+    return named;
   }
 
   static String labelTitle(String sourceTitle) {

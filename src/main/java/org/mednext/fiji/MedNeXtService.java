@@ -43,8 +43,20 @@ public interface MedNeXtService extends SciJavaService {
   ImagePlus segment(ImagePlus image, Path modelFolder, PredictorOptions options) throws IOException;
 
   /** As {@link #segment(ImagePlus, Path, PredictorOptions)}, also reporting to {@code progress}, which may cancel. */
-  ImagePlus segment(ImagePlus image, Path modelFolder, PredictorOptions options, Progress progress)
-      throws IOException;
+  default ImagePlus segment(ImagePlus image, Path modelFolder, PredictorOptions options, Progress progress)
+      throws IOException {
+    return segment(image, null, modelFolder, options, progress);
+  }
+
+  /**
+   * As {@link #segment(ImagePlus, Path, PredictorOptions, Progress)}, for the second stage of a cascade
+   * ({@code 3d_cascade_fullres}): {@code previousStage} is the first stage's segmentation of {@code image} (the same
+   * size), e.g. the labels that Segment Image made with the {@code 3d_lowres} model.
+   *
+   * @param previousStage that label image, or null for a model of one stage
+   */
+  ImagePlus segment(ImagePlus image, ImagePlus previousStage, Path modelFolder, PredictorOptions options,
+      Progress progress) throws IOException;
 
   /**
    * Segments an ImgLib2 image.
@@ -64,8 +76,20 @@ public interface MedNeXtService extends SciJavaService {
    * @param skipExisting leave cases whose label file exists
    * @param progress also told of progress (may cancel), or null
    */
-  BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, PredictorOptions options,
-      boolean skipExisting, Progress progress) throws IOException;
+  default BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, PredictorOptions options,
+      boolean skipExisting, Progress progress) throws IOException {
+    return segmentFiles(input, outputFolder, modelFolder, null, options, skipExisting, progress);
+  }
+
+  /**
+   * As {@link #segmentFiles(Path, Path, Path, PredictorOptions, boolean, Progress)}, for the second stage of a cascade
+   * ({@code 3d_cascade_fullres}): {@code previousStage} is the folder with the first stage's segmentations of the same
+   * cases ({@code <case>.nii.gz}), as {@code mednext predict -prev_stage_predictions} takes it.
+   *
+   * @param previousStage that folder, or null for a model of one stage
+   */
+  BatchResult segmentFiles(Path input, Path outputFolder, Path modelFolder, Path previousStage,
+      PredictorOptions options, boolean skipExisting, Progress progress) throws IOException;
 
   /** What a model folder holds (network, parameters, labels, spacing, folds); reads files only. */
   ModelSummary describeModel(Path modelFolder) throws IOException;

@@ -66,7 +66,9 @@ public record ModelSummary(Path folder, String network, long parameters, List<St
     List<String> foldNames = new ArrayList<>();
     for (Fold f : folds) foldNames.add(f.folderName());
     return new ModelSummary(model.path(), net.describe(), parameters, model.datasetJson().channelNames(),
-        model.datasetJson().labels().outputLabelNames(), name, c.spacing(), c.patchSize(), foldNames,
+        model.datasetJson().labels().outputLabelNames(),
+        name + c.previousStage().map(p -> " (second stage of a cascade after " + p + ")").orElse(""), c.spacing(),
+        c.patchSize(), foldNames,
         ckpt.trainerName());
   }
 

@@ -1,6 +1,7 @@
 package org.mednext.fiji;
 
 import java.io.File;
+import java.nio.file.Path;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
@@ -29,6 +30,11 @@ public final class SegmentFilesCommand extends ContextCommand {
   @Parameter(label = "Model folder", style = "directory")
   private File model;
 
+  @Parameter(persist = false, required = false, label = "Previous stage (cascades only)", style = "directory",
+      description = "for the second stage of a cascade (3d_cascade_fullres): the folder with the first stage's "
+          + "segmentations of the same cases (<case>.nii.gz); leave empty otherwise")
+  private File previous_stage;
+
   @Parameter(persist = false, label = "Folds",
       description = "auto (all fold folders), all (fold_all), or numbers such as 0 or 0,1,2")
   private String folds = "auto";
@@ -54,7 +60,8 @@ public final class SegmentFilesCommand extends ContextCommand {
   @Override
   public void run() {
     try {
-      BatchResult r = mednext.segmentFiles(input.toPath(), output.toPath(), model.toPath(),
+      Path previous = previous_stage == null || previous_stage.getPath().isEmpty() ? null : previous_stage.toPath();
+      BatchResult r = mednext.segmentFiles(input.toPath(), output.toPath(), model.toPath(), previous,
           mednext.options(folds, step_size, tta, device).withProbabilities(probabilities), skip_existing, null);
       summary = r.summary(output.toPath());
       if (!r.failed().isEmpty()) cancel(mednext.reportError("Segment Files", new java.io.IOException(summary)));

@@ -26,6 +26,11 @@ public final class SegmentImageCommand extends ContextCommand {
       description = "nnU-Net model folder with dataset.json, plans.json and fold_N/checkpoint_final.pth")
   private File model;
 
+  @Parameter(persist = false, required = false, label = "Previous stage (cascades only)",
+      description = "for the second stage of a cascade (3d_cascade_fullres): the title of the open image with the "
+          + "first stage's segmentation of this image; leave empty otherwise")
+  private String previous_stage = "";
+
   @Parameter(persist = false, label = "Folds",
       description = "auto (all fold folders), all (fold_all), or numbers such as 0 or 0,1,2")
   private String folds = "auto";
@@ -47,7 +52,8 @@ public final class SegmentImageCommand extends ContextCommand {
   @Override
   public void run() {
     try {
-      labels = mednext.segment(image, model.toPath(), mednext.options(folds, step_size, tta, device));
+      ImagePlus previous = LabelImages.openImage(previous_stage, "the previous stage's segmentation");
+      labels = mednext.segment(image, previous, model.toPath(), mednext.options(folds, step_size, tta, device), null);
     } catch (Exception | OutOfMemoryError e) {
       cancel(mednext.reportError("Segment Image", e));
     }

@@ -1,5 +1,6 @@
 package org.mednext.predict;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -348,6 +349,45 @@ public record CaseInput(String id, List<Path> channels, String problem) {
     }
     if (modelChannels != null && data.size() != modelChannels.size()) throw channelCount(perFile, modelChannels);
     return new Loaded(data.toArray(new float[0][]), firstShape, firstSpacing, first.geometry(), firstOrientation);
+  }
+
+  /**
+   * The previous stage's segmentation of this case for the second stage of a cascade, as nnU-Net finds it:
+   * {@code <folder>/<case><file ending>}, or {@code <case>.nii.gz} where that is missing (this program writes its
+   * segmentations as NIfTI whatever the model's file ending). Read as the image was ({@code reader}; reordered as its
+   * channels were), on the image's grid.
+   *
+   * @param image this case as {@link #load} gave it
+   * @return the labels in the order of the image's channels
+   * @throws FileNotFoundException naming the file(s) looked for
+   * @throws VolumeFormatException for another grid than the image's, more than one channel, or non-integer values
+   */
+  public short[] loadPreviousStage(Path folder, String fileEnding, ImageReaderWriter reader, Loaded image)
+      throws IOException {
+    Path file = folder.resolve(id + fileEnding);
+    if (!Files.isRegularFile(file) && !fileEnding.equals(".nii.gz")) {
+      Path nifti = folder.resolve(id + ".nii.gz");
+      if (Files.isRegularFile(nifti)) file = nifti;
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new FileNotFoundException(file + ": the previous stage's segmentation of case " + id + " is missing"
+          + (fileEnding.equals(".nii.gz") ? "" : " (nor is there a " + id + ".nii.gz)")
+          + ": predict the case with the first stage's model into " + folder);
+    }
+    Volume<?> v = reader.read(file);
+    ImageReaderWriter.View view = reader.view(file, v.geometry());
+    Reorientation r = view.reorientation();
+    int[] fileShape = VolumeArrays.shapeZyx(v);
+    requireSameGrid(file, image.shape(), image.spacing(), r.shape(fileShape), view.spacing(),
+        "the image " + channels.get(0).getFileName());
+    if (v.channels() != 1) {
+      throw new VolumeFormatException(file, "has " + v.channels() + " volumes; a segmentation has one");
+    }
+    try {
+      return r.apply(VolumeArrays.integerLabels(v, "a segmentation"), fileShape);
+    } catch (IllegalArgumentException e) {
+      throw new VolumeFormatException(file, e.getMessage());
+    }
   }
 
   /** The files hold {@code perFile} channels each, in all not the model's number. */

@@ -125,18 +125,15 @@ public final class Predictor implements AutoCloseable {
     }
     MedNeXtConfig network = weights.get(0).config();
     Configuration configuration = model.configuration(configurationName);
-    if (configuration.previousStage().isPresent()) {
-      throw new ModelFormatException(folder.resolve(ModelFolder.PLANS_JSON) + ": configuration " + configurationName
-          + " is the second stage of a cascade (previous_stage " + configuration.previousStage().get() + "): it takes"
-          + " the first stage's segmentation as extra input, and cascades are not supported; use a model trained on"
-          + " 3d_fullres or 3d_lowres");
-    }
     warnIfCustom(folder, "preprocessor_name", configuration.preprocessorName(), "DefaultPreprocessor");
     warnIfCustom(folder, "label_manager", model.plans().labelManager(), "LabelManager");
     check(model.datasetJson(), configuration, network, folder);
     Preprocessor pre;
     try {
-      pre = Preprocessor.forImages(model.plans(), configuration, options.threads());
+      // a cascade's second stage resamples the previous stage's segmentation with the plans' label settings
+      pre = configuration.previousStage().isPresent()
+          ? Preprocessor.forConfiguration(model.plans(), configuration, options.threads())
+          : Preprocessor.forImages(model.plans(), configuration, options.threads());
     } catch (IllegalArgumentException e) { // an unknown normalization scheme, say: the file to look into
       throw new ModelFormatException(folder.resolve(ModelFolder.PLANS_JSON) + ": configuration " + configurationName
           + ": " + e.getMessage(), e);
@@ -231,9 +228,20 @@ public final class Predictor implements AutoCloseable {
     Checks.argument(net.numClasses() == heads,
         "%s: the checkpoint's network has %d outputs but dataset.json defines %d segmentation heads (labels %s)",
         folder, net.numClasses(), heads, dataset.labels().outputLabelNames());
-    Checks.argument(net.inChannels() == dataset.numChannels(),
-        "%s: the checkpoint's network takes %d input channel(s) but dataset.json lists %d (%s)",
-        folder, net.inChannels(), dataset.numChannels(), dataset.channelNames());
+    if (configuration.previousStage().isPresent()) {
+      // nnU-Net's determine_num_input_channels: the image's channels, then one per foreground label of the first stage
+      int labels = dataset.labels().foregroundLabels().size();
+      Checks.argument(net.inChannels() == dataset.numChannels() + labels,
+          "%s: the checkpoint's network takes %d input channel(s) but configuration %s, the second stage of a cascade"
+              + " (previous_stage %s), takes %d: dataset.json's %d channel(s) (%s) and one per foreground label (%d, %s)",
+          folder, net.inChannels(), configuration.name(), configuration.previousStage().get(),
+          dataset.numChannels() + labels, dataset.numChannels(), dataset.channelNames(), labels,
+          dataset.labels().foregroundLabels());
+    } else {
+      Checks.argument(net.inChannels() == dataset.numChannels(),
+          "%s: the checkpoint's network takes %d input channel(s) but dataset.json lists %d (%s)",
+          folder, net.inChannels(), dataset.numChannels(), dataset.channelNames());
+    }
     for (int p : configuration.patchSizeArray()) {
       Checks.argument(p % 16 == 0, "%s: patch size %s is not divisible by 16, which MedNeXt's 4 stride-2 levels need",
           folder, configuration.patchSize());
@@ -265,9 +273,17 @@ public final class Predictor implements AutoCloseable {
     return options.mirroring() ? mirrorAxes.clone() : new int[0];
   }
 
-  /** Number of input channels the model expects. */
+  /** Number of image channels the model expects (dataset.json's channel_names). */
   public int channels() {
     return preprocessor.channels();
+  }
+
+  /**
+   * The configuration whose segmentations this model takes as extra input when it is the second stage of a cascade
+   * (plans.json's {@code previous_stage}, e.g. 3d_lowres); empty for a model of one stage.
+   */
+  public Optional<String> previousStage() {
+    return configuration.previousStage();
   }
 
   /**
@@ -284,6 +300,18 @@ public final class Predictor implements AutoCloseable {
    * nnU-Net's).
    */
   public Prediction predict(Volume<?> image, Progress progress) {
+    return predict(image, null, progress);
+  }
+
+  /**
+   * As {@link #predict(Volume, Progress)}, for the second stage of a cascade: {@code previousStage} is the first
+   * stage's segmentation of the image, on the image's grid (its voxels reordered as the image's are).
+   *
+   * @param previousStage a label map of the image's size, or null for a model of one stage
+   * @throws IllegalArgumentException when the model is a cascade's second stage and {@code previousStage} is missing
+   *     (or given to a model of one stage), of another size, or not integer-valued
+   */
+  public Prediction predict(Volume<?> image, Volume<?> previousStage, Progress progress) {
     Checks.argument(image.channels() == channels(), "the image has %d channel(s) but the model expects %d (%s)",
         image.channels(), channels(), model.datasetJson().channelNames());
     int[] shape = VolumeArrays.shapeZyx(image);
@@ -291,7 +319,14 @@ public final class Predictor implements AutoCloseable {
     Reorientation r = view.reorientation();
     float[][] arrays = VolumeArrays.channels(image);
     for (int c = 0; c < arrays.length; c++) arrays[c] = r.apply(arrays[c], shape);
-    Prediction p = predict(arrays, r.shape(shape), view.spacing(), progress);
+    short[] previous = null;
+    if (previousStage != null) {
+      Checks.argument(Arrays.equals(VolumeArrays.shapeZyx(previousStage), shape) && previousStage.channels() == 1,
+          "the previous stage's segmentation (%s voxels, %d channel(s)) must have the image's size %s and one channel",
+          Arrays.toString(previousStage.spatialSize()), previousStage.channels(), Arrays.toString(image.spatialSize()));
+      previous = r.apply(VolumeArrays.integerLabels(previousStage, "the previous stage's segmentation"), shape);
+    }
+    Prediction p = predict(arrays, r.shape(shape), view.spacing(), previous, progress);
     return p.movedBack(r, shape);
   }
 
@@ -305,12 +340,24 @@ public final class Predictor implements AutoCloseable {
    *     tiles (a group norm averages over the patch) and turn into meaningless labels
    */
   public Prediction predict(float[][] channels, int[] shape, double[] spacing, Progress progress) {
+    return predict(channels, shape, spacing, null, progress);
+  }
+
+  /**
+   * As {@link #predict(float[][], int[], double[], Progress)}, with the previous stage's segmentation for the second
+   * stage of a cascade (see {@link #previousStage()}), on the channels' grid, or null for a model of one stage.
+   */
+  public Prediction predict(float[][] channels, int[] shape, double[] spacing, short[] previousStage,
+      Progress progress) {
     long t0 = System.nanoTime();
+    requirePreviousStageIfCascade(previousStage != null);
     for (int c = 0; c < channels.length; c++) checkFinite(channels[c], shape, c);
     progress.start("preprocessing", 0);
     PreprocessedCase c;
     try {
-      c = preprocessor.run(channels, shape, spacing);
+      c = previousStage == null ? preprocessor.run(channels, shape, spacing)
+          : preprocessor.runWithPreviousStage(channels, previousStage, shape, spacing,
+              model.datasetJson().labels().foregroundLabels());
     } catch (OutOfMemoryError e) {
       throw outOfMemory(e, "preprocessing", shape, spacing, preprocessor.resampledShapeBound(shape, spacing), "up to ");
     }
@@ -352,6 +399,23 @@ public final class Predictor implements AutoCloseable {
         new Prediction.StageTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9), model.plans().imageReaderWriter(),
         new Prediction.CaseProperties(spacing.clone(), c.shapeBeforeCropping(), c.boundingBox(),
             c.shapeAfterCropping(), Reorientation.none()));
+  }
+
+  /**
+   * Refuses a cascade's second stage without the first stage's segmentation, and a segmentation given to a model of
+   * one stage (its network has no input for it), saying what to do.
+   */
+  public void requirePreviousStageIfCascade(boolean given) {
+    if (configuration.previousStage().isPresent() && !given) {
+      throw new IllegalArgumentException("the model (configuration " + configurationName + ") is the second stage of a"
+          + " cascade: it takes the segmentation of its previous stage (" + configuration.previousStage().get()
+          + ") as extra input; predict the images with the " + configuration.previousStage().get()
+          + " model folder first and give its segmentations (nnUNetv2_predict's -prev_stage_predictions)");
+    }
+    if (configuration.previousStage().isEmpty() && given) {
+      throw new IllegalArgumentException("the model (configuration " + configurationName + ") is not the second stage"
+          + " of a cascade (its plans name no previous_stage), so it takes no previous stage's segmentation: leave it out");
+    }
   }
 
   /** An out-of-memory error that says how large the image became at the model's spacing (the usual cause). */

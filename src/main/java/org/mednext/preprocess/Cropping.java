@@ -191,6 +191,17 @@ public final class Cropping {
     }
   }
 
+  /**
+   * nnU-Net's {@code seg} for the z-score's mask when a label map came with the image: -1 where the cropped labels
+   * are negative (from {@link #markBackgroundOutsideMask}), 0 elsewhere, so labelled voxels outside the image's
+   * non-zero mask are in the mask.
+   */
+  static byte[] normalizationSeg(short[] croppedLabels) {
+    byte[] seg = new byte[croppedLabels.length];
+    for (int i = 0; i < seg.length; i++) if (croppedLabels[i] < 0) seg[i] = OUTSIDE_MASK;
+    return seg;
+  }
+
   /** A copy of the part of {@code channel} inside {@code box}. */
   public static float[] crop(float[] channel, int[] shape, BoundingBox box, int threads) {
     Checks.notNull(channel, "channel");

@@ -95,7 +95,7 @@ public final class Preprocessor {
    * @param spacing voxel spacing (z, y, x) in mm
    */
   public PreprocessedCase run(float[][] channels, int[] shape, double[] spacing) {
-    return preprocess(channels, shape, spacing).image();
+    return preprocess(channels, null, shape, spacing).image();
   }
 
   /**
@@ -157,12 +157,22 @@ public final class Preprocessor {
     return out;
   }
 
-  /** The case plus the crop's helper segmentation (0 inside the filled non-zero mask, -1 outside). */
-  private record WithMask(PreprocessedCase image, byte[] helperSeg) {}
-
-  private WithMask preprocess(float[][] channels, int[] shape, double[] spacing) {
+  /**
+   * The steps of nnU-Net's {@code run_case_npy}; with {@code labels} (a training label map or a cascade's previous
+   * stage) these are transposed and cropped with the image, set to -1 where they are 0 outside its non-zero mask,
+   * give the z-score's mask ({@code seg >= 0}, so labelled voxels outside the image's mask count, as in nnU-Net) and
+   * are resampled with the plans' segmentation settings.
+   *
+   * @param labels (z, y, x) C order, shape {@code shape}, or null
+   */
+  private Labelled preprocess(float[][] channels, short[] labels, int[] shape, double[] spacing) {
     Checks.argument(channels.length == channels(), "the image has %d channel(s), the model expects %d",
         channels.length, channels());
+    if (labels != null) {
+      Checks.state(withLabels, "this preprocessor is for images alone (forImages); use forConfiguration for labels");
+      Checks.argument(labels.length == channels[0].length, "label map has %d voxels, the image %d", labels.length,
+          channels[0].length);
+    }
     float[][] transposed = new float[channels.length][];
     for (int c = 0; c < channels.length; c++) {
       float[] t = Transposition.apply(channels[c], shape, transposeForward, threads);
@@ -172,10 +182,18 @@ public final class Preprocessor {
     double[] tSpacing = Transposition.spacing(spacing, transposeForward);
     if (dataResampling != null) requirePlausibleSpacing(tSpacing);
     Cropping.Result crop = Cropping.cropToNonzero(transposed, tShape, threads);
+    byte[] normalizationSeg = crop.helperSeg();
+    short[] seg = null;
+    if (labels != null) {
+      seg = Cropping.crop(Transposition.apply(labels, shape, transposeForward, threads), tShape, crop.boundingBox(),
+          threads);
+      Cropping.markBackgroundOutsideMask(seg, crop.helperSeg());
+      normalizationSeg = Cropping.normalizationSeg(seg);
+    }
     float[][] data = crop.channels();
     for (int c = 0; c < data.length; c++) {
       if (data[c] == transposed[c] && data[c] == channels[c]) data[c] = data[c].clone();
-      normalizations.get(c).apply(data[c], crop.helperSeg(), threads);
+      normalizations.get(c).apply(data[c], normalizationSeg, threads);
     }
     int[] cropped = crop.shapeAfter();
     int[] newShape = cropped;
@@ -186,8 +204,11 @@ public final class Preprocessor {
         data[c] = Resampling.resample(data[c], cropped, newShape, tSpacing, targetSpacing, dataResampling, threads);
       }
     }
-    return new WithMask(new PreprocessedCase(data, newShape, tShape, crop.boundingBox(), cropped, tSpacing,
-        targetSpacing.clone(), transposeForward.clone()), crop.helperSeg());
+    if (seg != null && segResampling != null) {
+      seg = Resampling.resampleLabels(seg, cropped, newShape, tSpacing, targetSpacing, segResampling, threads);
+    }
+    return new Labelled(new PreprocessedCase(data, newShape, tShape, crop.boundingBox(), cropped, tSpacing,
+        targetSpacing.clone(), transposeForward.clone()), seg);
   }
 
   /**
@@ -199,16 +220,33 @@ public final class Preprocessor {
    * @return the case and its labels on the preprocessed grid
    */
   public Labelled runWithLabels(float[][] channels, short[] labels, int[] shape, double[] spacing) {
-    Checks.state(withLabels, "this preprocessor is for images alone (forImages); use forConfiguration for labels");
-    Checks.argument(labels.length == channels[0].length, "label map has %d voxels, the image %d", labels.length, channels[0].length);
-    WithMask pre = preprocess(channels, shape, spacing);
-    PreprocessedCase c = pre.image();
-    short[] t = Transposition.apply(labels, shape, transposeForward, threads);
-    short[] cropped = Cropping.crop(t, c.shapeBeforeCropping(), c.boundingBox(), threads);
-    Cropping.markBackgroundOutsideMask(cropped, pre.helperSeg());
-    short[] resampled = segResampling == null ? cropped
-        : Resampling.resampleLabels(cropped, c.shapeAfterCropping(), c.shape(), c.spacing(), targetSpacing, segResampling, threads);
-    return new Labelled(c, resampled);
+    Checks.notNull(labels, "labels");
+    return preprocess(channels, labels, shape, spacing);
+  }
+
+  /**
+   * Preprocesses a case for the second stage of a cascade ({@code 3d_cascade_fullres}): the image with the previous
+   * stage's segmentation as {@link #runWithLabels} does, then one channel per foreground label appended to the
+   * image's (1 where the resampled segmentation has that label, else 0), as nnU-Net's prediction does.
+   *
+   * @param previousStage the first stage's label map on the image's grid, (z, y, x) C order
+   * @param foregroundLabels the dataset's foreground labels, ascending (nnU-Net's LabelManager.foreground_labels)
+   */
+  public PreprocessedCase runWithPreviousStage(float[][] channels, short[] previousStage, int[] shape,
+      double[] spacing, List<Integer> foregroundLabels) {
+    Checks.notNull(previousStage, "previousStage");
+    Labelled l = preprocess(channels, previousStage, shape, spacing);
+    PreprocessedCase c = l.image();
+    float[][] data = Arrays.copyOf(c.data(), c.data().length + foregroundLabels.size());
+    short[] seg = l.labels();
+    for (int k = 0; k < foregroundLabels.size(); k++) {
+      int label = foregroundLabels.get(k);
+      float[] oneHot = new float[seg.length];
+      for (int i = 0; i < seg.length; i++) if (seg[i] == label) oneHot[i] = 1;
+      data[c.data().length + k] = oneHot;
+    }
+    return new PreprocessedCase(data, c.shape(), c.shapeBeforeCropping(), c.boundingBox(), c.shapeAfterCropping(),
+        c.spacing(), c.targetSpacing(), c.transposeForward());
   }
 
   /** A preprocessed training case: image and labels on the same grid. */

@@ -26,8 +26,9 @@ import org.mednext.util.AtomicFiles;
  */
 final class PreprocessedStore {
 
-  /** How files are read; a change here must not reuse cases read the old way. */
-  private static final String READING = "label files scaled by ITK's rule (2026-11-29)";
+  /** How cases are read and preprocessed; a change here must not reuse cases made the old way. */
+  private static final String READING = "label files scaled by ITK's rule (2026-11-29); z-score mask from the labels"
+      + " (2026-11-30)";
 
   private final Path dir;
   private final Preprocessor preprocessor;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.mednext.engine.Engines;
 import org.mednext.model.Configuration;
 import org.mednext.model.DatasetJson;
@@ -211,6 +212,12 @@ public final class Trainer {
         plans = Plans.parse(new com.google.gson.Gson().toJson(p), path + " init_args.plans", w -> {});
       }
       String configuration = ckpt.configuration().orElse(CONFIGURATION);
+      Optional<String> previous = plans.configuration(configuration).previousStage();
+      if (previous.isPresent()) { // its network takes the first stage's segmentation, which training does not make
+        throw new IllegalArgumentException(path + ": configuration " + configuration + " is the second stage of a "
+            + "cascade (previous_stage " + previous.get() + "), which fine-tuning does not support; fine-tune from a "
+            + "model of one stage (3d_fullres, 3d_lowres)");
+      }
       MedNeXtConfig network = ArchitectureInference.infer(ckpt.shapes());
       return new Pretrained(plans, configuration, network, ckpt.weights());
     }

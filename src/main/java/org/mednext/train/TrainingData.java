@@ -168,7 +168,7 @@ public final class TrainingData {
       CaseInput.requireSameGrid(labelFile, image.shape(), image.spacing(), VolumeArrays.shapeZyx(lv),
           ImageReaderWriter.SIMPLE_ITK_IO.view(labelFile, lv.geometry()).spacing(),
           "the image " + channels.get(0).getFileName());
-      return new Loaded(image.channels(), labels(lv, labelFile.toString()), image.shape(), image.spacing());
+      return new Loaded(image.channels(), VolumeArrays.integerLabels(lv, labelFile.toString()), image.shape(), image.spacing());
     }
   }
 
@@ -180,22 +180,8 @@ public final class TrainingData {
         throw new IllegalArgumentException("case " + id + ": the label image's size " + Arrays.toString(labelImage.spatialSize())
             + " differs from the image's " + Arrays.toString(image.spatialSize()));
       }
-      return new Loaded(VolumeArrays.channels(image), labels(labelImage, "case " + id), shape,
+      return new Loaded(VolumeArrays.channels(image), VolumeArrays.integerLabels(labelImage, "case " + id), shape,
           image.geometry().spacingNnUnetOrder());
     }
-  }
-
-  /** Integer labels of a volume; non-integer or out-of-range values are an error. */
-  private static short[] labels(Volume<?> v, String what) {
-    float[] f = VolumeArrays.channels(v)[0];
-    short[] out = new short[f.length];
-    for (int i = 0; i < f.length; i++) {
-      float x = f[i];
-      if (x != Math.rint(x) || x < Short.MIN_VALUE || x > Short.MAX_VALUE) {
-        throw new IllegalArgumentException(what + ": label maps must hold integers, found " + x);
-      }
-      out[i] = (short) x;
-    }
-    return out;
   }
 }

@@ -202,6 +202,14 @@ public final class Reorientation {
     return out;
   }
 
+  /** {@link #apply(float[], int[])} for a label map (the previous stage's segmentation of a cascade). */
+  public short[] apply(short[] labels, int[] shapeZyx) {
+    if (isIdentity()) return labels;
+    short[] out = new short[labels.length];
+    forEachVoxel(shapeZyx, (reoriented, file) -> out[reoriented] = labels[file]);
+    return out;
+  }
+
   /**
    * Labels in RAS order back in the file's voxel order: a new array, or {@code labels} itself when nothing moves.
    *

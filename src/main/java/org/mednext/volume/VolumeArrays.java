@@ -44,6 +44,25 @@ public final class VolumeArrays {
   }
 
   /**
+   * The label map of a one-channel volume as integers, (z, y, x) C order.
+   *
+   * @param what names the volume in the message
+   * @throws IllegalArgumentException for a value that is not an integer of the int16 range
+   */
+  public static short[] integerLabels(Volume<?> v, String what) {
+    float[] f = channels(v)[0];
+    short[] out = new short[f.length];
+    for (int i = 0; i < f.length; i++) {
+      float x = f[i];
+      if (x != Math.rint(x) || x < Short.MIN_VALUE || x > Short.MAX_VALUE) {
+        throw new IllegalArgumentException(what + ": label maps must hold integers, found " + x);
+      }
+      out[i] = (short) x;
+    }
+    return out;
+  }
+
+  /**
    * A label volume backed by {@code labels} ((z, y, x) C order): 8-bit when every value is below 255, else
    * 16-bit, as nnU-Net writes segmentations.
    */

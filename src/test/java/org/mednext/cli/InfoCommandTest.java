@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.testutil.Fixtures;
 import org.mednext.testutil.SharedData;
+import org.mednext.testutil.TinyModelFolder;
 
 class InfoCommandTest {
 
@@ -43,6 +44,17 @@ class InfoCommandTest {
     assertTrue(r.out().contains("patch [48, 80, 64]"), r.out());
     assertTrue(r.out().contains("resampling:    image resample_data_or_seg_to_shape (spline order 3, order_z 0, separate z"
         + " when spacing max/min > 3); probabilities resample_data_or_seg_to_shape (spline order 1, order_z 0,"), r.out());
+  }
+
+  @Test
+  void namesACascadesPreviousStageAndItsOneHotChannels() throws IOException {
+    Path folder = TinyModelFolder.writeCascade(tmp, TinyModelFolder.Weights.RANDOM, 3);
+    CliRunner r = CliRunner.run("info", "-m", folder.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("configuration: 3d_cascade_fullres: spacing [1.0, 1.0, 1.0] mm"), r.out());
+    assertTrue(r.out().contains("cascade:       second stage after 3d_lowres: the network also reads that stage's "
+        + "segmentation as 2 one-hot channel(s) (foreground labels [1, 2])"), r.out());
+    assertTrue(r.out().contains("input:         3 channel(s)"), r.out());
   }
 
   @Test

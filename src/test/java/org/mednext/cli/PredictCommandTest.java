@@ -34,6 +34,7 @@ import org.mednext.testutil.TestVolumes;
 import org.mednext.testutil.TinyModelFolder;
 import org.mednext.volume.Geometry;
 import org.mednext.volume.Volume;
+import org.mednext.volume.VolumeArrays;
 
 /** {@code mednext predict} in-process: outputs, per-case failures, exit codes, an unusable device. */
 @Tag("engine")
@@ -279,7 +280,7 @@ class PredictCommandTest {
     CliRunner configurationWithM = CliRunner.runWithEnvironment(env, concat(common, "-m", model.toString(), "-c", "x"));
     assertTrue(configurationWithM.err().contains("-c, -tr and -p select a model"), configurationWithM.err());
     // single-dash spellings that are no option are not read as -d/-c/-p with a value attached
-    for (String typo : new String[] {"-disable_tta", "-continue_prediction", "-prev_stage_predictions"}) {
+    for (String typo : new String[] {"-disable_tta", "-continue_prediction", "-save_probabilities"}) {
       CliRunner r2 = CliRunner.runWithEnvironment(env, concat(common, "-m", model.toString(), typo));
       assertEquals(ErrorHandler.BAD_INPUT, r2.exitCode());
       assertTrue(r2.err().contains("Unknown option") && r2.err().contains(typo), r2.err());
@@ -735,6 +736,51 @@ class PredictCommandTest {
     assertTrue(r.out().contains(", " + (cores + 1) + " threads"), "the value is kept: " + r.out());
     CliRunner fits = predict(in, tmp.resolve("out2"));
     assertFalse(fits.err().contains("warning"), fits.err());
+  }
+
+  /** Labels 1 and 2 in two boxes of the phantom's grid, as a first stage's segmentation. */
+  private static short[] firstStageLabels() {
+    short[] s = new short[PHANTOM.values().length];
+    for (int z = 0, i = 0; z < PHANTOM.nz(); z++) {
+      for (int y = 0; y < PHANTOM.ny(); y++) {
+        for (int x = 0; x < PHANTOM.nx(); x++, i++) s[i] = (short) (x < 12 && y < 20 ? 1 : z > 30 ? 2 : 0);
+      }
+    }
+    return s;
+  }
+
+  @Test
+  void aCascadesSecondStageReadsEachCasesFirstStageSegmentationFromPrevStagePredictions() throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
+    Path in = cases("a.nii.gz", "b.nii.gz");
+    Path previous = Files.createDirectories(tmp.resolve("lowres"));
+    new NiftiWriter().write(VolumeArrays.labels(firstStageLabels(), PHANTOM.shapeZyx(), Geometry.ofSpacing(1, 1, 1)),
+        previous.resolve("a.nii.gz"));
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(cascade, in, out, "-prev_stage_predictions", previous.toString());
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    // the phantom has no zero voxel, so nothing is cropped: the network gives the first stage's labels back
+    assertArrayEquals(firstStageLabels(), TestVolumes.readLabels(out.resolve("a.nii.gz")));
+    assertTrue(r.err().contains("[2/2] b: ") && r.err().contains(previous.resolve("b.nii.gz")
+        + ": the previous stage's segmentation of case b is missing"), r.err());
+    assertEquals(List.of("a.nii.gz"), names(out));
+  }
+
+  @Test
+  void aCascadesSecondStageWithoutPrevStagePredictionsStopsBeforeTheFirstCase() throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
+    CliRunner r = predict(cascade, cases("a.nii.gz"), tmp.resolve("out"));
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("is the second stage of a cascade") && r.err().contains("-prev_stage_predictions"),
+        r.err());
+    assertFalse(r.out().contains("[1/1]"), r.out());
+  }
+
+  @Test
+  void prevStagePredictionsForAModelOfOneStageIsRefused() throws Exception {
+    CliRunner r = predict(cases("a.nii.gz"), tmp.resolve("out"), "-prev_stage_predictions", tmp.toString());
+    assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(r.err().contains("not the second stage of a cascade"), r.err());
   }
 
   private CliRunner predict(Path in, Path out, String... extra) {

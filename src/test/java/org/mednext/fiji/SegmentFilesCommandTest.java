@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mednext.io.NiftiWriter;
 import org.mednext.testutil.TestVolumes;
 import org.mednext.testutil.TinyModelFolder;
+import org.mednext.volume.Geometry;
 import org.mednext.volume.ImagePlusVolumes;
+import org.mednext.volume.VolumeArrays;
 import org.scijava.command.CommandModule;
 import org.scijava.console.ConsoleService;
 import org.scijava.startup.StartupService;
@@ -79,6 +81,26 @@ class SegmentFilesCommandTest {
         + "1 failed: bad: "), m[0].getCancelReason());
     assertTrue(Files.isRegularFile(out.resolve("good.nii.gz")));
     assertEquals(1, err.lines().filter(l -> l.startsWith("MedNeXt-v2: Segment Files: ")).count(), err);
+  }
+
+  @Test
+  void aCascadesSecondStageTakesTheFirstStagesFolder() throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
+    Path in = cases("case_a.nii.gz");
+    short[] first = new short[PHANTOM.values().length];
+    for (int i = 0; i < first.length; i++) first[i] = (short) (i % PHANTOM.nx() < 10 ? 2 : i % 7 == 0 ? 1 : 0);
+    Path previous = Files.createDirectories(tmp.resolve("lowres"));
+    new NiftiWriter().write(VolumeArrays.labels(first, PHANTOM.shapeZyx(), Geometry.ofSpacing(1, 1, 1)),
+        previous.resolve("case_a.nii.gz"));
+    Path out = tmp.resolve("out");
+    CommandModule m = commands.run(SegmentFilesCommand.class, "input", in.toFile(), "output", out.toFile(), "model",
+        cascade.toFile(), "previous_stage", previous.toFile(), "step_size", 1.0, "tta", false, "device", "cpu");
+    assertFalse(m.isCanceled(), m.getCancelReason());
+    assertArrayEquals(first, TestVolumes.readLabels(out.resolve("case_a.nii.gz")));
+    CommandModule without = commands.run(SegmentFilesCommand.class, "input", in.toFile(), "output",
+        tmp.resolve("out2").toFile(), "model", cascade.toFile(), "step_size", 1.0, "tta", false, "device", "cpu");
+    assertTrue(without.isCanceled() && without.getCancelReason().contains("second stage of a cascade"),
+        without.getCancelReason());
   }
 
   private Path cases(String... names) throws Exception {

@@ -63,6 +63,30 @@ class SegmentImageCommandTest {
   }
 
   @Test
+  void aCascadesSecondStageSegmentsAnImageWithTheFirstStagesLabelImage() throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(tmp.resolve("cascade"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
+    ImagePlus image = FijiTests.image("phantom.tif", PHANTOM, ImagePlus.GRAY16, new double[] {1, 1, 1});
+    float[] first = new float[PHANTOM.values().length];
+    for (int i = 0; i < first.length; i++) first[i] = i % PHANTOM.nx() < 15 ? 1 : i % 5 == 0 ? 2 : 0;
+    ImagePlus previous = FijiTests.image("phantom-labels", new TestVolumes.Phantom(first, PHANTOM.nx(), PHANTOM.ny(),
+        PHANTOM.nz()), ImagePlus.GRAY8, new double[] {1, 1, 1});
+    MedNeXtService service = commands.context.service(MedNeXtService.class);
+    ImagePlus labels = service.segment(image, previous, cascade, service.options("0", 1, false, "cpu"), null);
+    short[] expected = new short[first.length];
+    for (int i = 0; i < first.length; i++) expected[i] = (short) first[i];
+    assertArrayEquals(expected, FijiTests.labels(labels), "the network gives the first stage's labels back");
+
+    CommandModule m = commands.run(SegmentImageCommand.class, "image", image, "model", cascade.toFile(),
+        "previous_stage", "no such image", "step_size", 1.0, "tta", false, "device", "cpu");
+    assertTrue(m.isCanceled());
+    assertEquals("no open image is titled 'no such image' (the previous stage's segmentation)", m.getCancelReason());
+    CommandModule without = commands.run(SegmentImageCommand.class, "image", image, "model", cascade.toFile(),
+        "step_size", 1.0, "tta", false, "device", "cpu");
+    assertTrue(without.isCanceled() && without.getCancelReason().contains("second stage of a cascade"),
+        without.getCancelReason());
+  }
+
+  @Test
   void aBadModelFolderCancelsWithOneReadableLine() throws Exception {
     ImagePlus image = FijiTests.image("phantom.tif", PHANTOM, ImagePlus.GRAY8, new double[] {1, 1, 1});
     Path none = tmp.resolve("no-model");

@@ -37,7 +37,13 @@ public final class TinyModelFolder {
     RANDOM,
     THRESHOLD,
     /** RANDOM with NaN in two values of {@code stem.weight}: a damaged checkpoint. */
-    DAMAGED
+    DAMAGED,
+    /**
+     * For a cascade's second stage ({@link #writeCascade}): as THRESHOLD, but the logits are (0, 4h1 - 2, 4h2 - 2)
+     * from the one-hot channels h1, h2 of the previous stage's labels 1 and 2, so the network gives back the previous
+     * stage's segmentation on its grid, whatever the image holds.
+     */
+    PREVIOUS_STAGE
   }
 
   /** The network of every tiny model. */
@@ -90,6 +96,30 @@ public final class TinyModelFolder {
     return model;
   }
 
+  /**
+   * Writes the second stage of a cascade: plans with nnU-Net's 3d_lowres (2 mm) and 3d_cascade_fullres (inherits
+   * 3d_fullres, previous_stage 3d_lowres) configurations, a checkpoint of that configuration whose network takes the
+   * image's channel and one per foreground label (3 in all), in
+   * {@code <root>/Dataset999_Tiny/nnUNetTrainer_MedNeXtV2__nnUNetPlans__3d_cascade_fullres/}.
+   *
+   * @param channels the network's input channels (3 for a faithful model; others make a mismatched one)
+   */
+  public static Path writeCascade(Path root, Weights weights, int channels) throws IOException {
+    Path model = root.resolve("Dataset999_Tiny").resolve("nnUNetTrainer_MedNeXtV2__nnUNetPlans__3d_cascade_fullres");
+    Files.createDirectories(model.resolve("fold_0"));
+    Files.writeString(model.resolve("dataset.json"), DATASET_JSON);
+    Files.writeString(model.resolve("plans.json"), PLANS_JSON.replace("\n    }\n  },", "\n    },\n"
+        + "    \"3d_lowres\": {\"inherits_from\": \"3d_fullres\", \"data_identifier\": \"nnUNetPlans_3d_lowres\", "
+        + "\"spacing\": [2.0, 2.0, 2.0], \"next_stage\": \"3d_cascade_fullres\"},\n"
+        + "    \"3d_cascade_fullres\": {\"inherits_from\": \"3d_fullres\", \"previous_stage\": \"3d_lowres\"}\n  },"));
+    Map<String, Object> ckpt = checkpoint(config(channels), weights, 17);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> initArgs = (Map<String, Object>) ckpt.get("init_args");
+    initArgs.put("configuration", "3d_cascade_fullres");
+    TorchCheckpoint.write(model.resolve("fold_0/checkpoint_final.pth"), ckpt);
+    return model;
+  }
+
   /** The root object of an nnU-Net checkpoint: network_weights in state-dict order plus trainer fields. */
   static Map<String, Object> checkpoint(MedNeXtConfig config, Weights weights, long seed) {
     OrderedDict state = new OrderedDict();
@@ -113,6 +143,23 @@ public final class TinyModelFolder {
     long n = 1;
     for (long s : shape) n *= s;
     float[] v = new float[(int) n];
+    if (weights == Weights.PREVIOUS_STAGE) {
+      if (key.endsWith(".norm.weight") || key.equals("dummy_tensor")) java.util.Arrays.fill(v, 1f);
+      int in = (int) (shape.length > 1 ? shape[1] : 1);
+      if (key.equals("stem.weight") && in == 3) { // (C, 3, 1, 1, 1): channel k reads input k (the one-hot of label k)
+        v[1 * in + 1] = 1f;
+        v[2 * in + 2] = 1f;
+      }
+      if (key.equals("out_0.conv_out.weight")) { // (classes, C, 1, 1, 1): class k reads channel k
+        v[1 * in + 1] = 4f;
+        v[2 * in + 2] = 4f;
+      }
+      if (key.equals("out_0.conv_out.bias")) {
+        v[1] = -2f;
+        v[2] = -2f;
+      }
+      return v;
+    }
     if (weights == Weights.THRESHOLD) {
       if (key.endsWith(".norm.weight") || key.equals("dummy_tensor")) java.util.Arrays.fill(v, 1f);
       if (key.equals("stem.weight")) v[0] = 1f; // channel 0 = the normalized input; other channels 0

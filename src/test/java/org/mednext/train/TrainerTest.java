@@ -23,6 +23,7 @@ import org.mednext.net.ArchitectureInference;
 import org.mednext.net.MedNeXtConfig;
 import org.mednext.task.CancelledException;
 import org.mednext.task.Progress;
+import org.mednext.testutil.TinyModelFolder;
 import org.mednext.torch.TensorData;
 
 /**
@@ -49,6 +50,14 @@ class TrainerTest {
 
   private static TrainingOptions options(int epochs) {
     return TrainingOptions.defaults().withEpochs(epochs).withIterations(8, 2).withThreads(1).withSeed(7);
+  }
+
+  @Test
+  void fineTuningFromACascadesSecondStageIsRefusedSayingWhy(@TempDir Path own) throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(own, TinyModelFolder.Weights.RANDOM, 3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.Pretrained.open(cascade));
+    assertTrue(e.getMessage().contains("configuration 3d_cascade_fullres is the second stage of a cascade "
+        + "(previous_stage 3d_lowres), which fine-tuning does not support"), e.getMessage());
   }
 
   @Test
