@@ -28,7 +28,7 @@ final class PreprocessedStore {
 
   /** How cases are read and preprocessed; a change here must not reuse cases made the old way. */
   private static final String READING = "label files scaled by ITK's rule (2026-11-29); z-score mask from the labels"
-      + " (2026-11-30)";
+      + " (2026-11-29, late)";
 
   private final Path dir;
   private final Preprocessor preprocessor;
