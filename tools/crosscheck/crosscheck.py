@@ -165,22 +165,11 @@ def torch_resampling(**kwargs):
     return edit
 
 
-def cascade_stage(dst, src, seed=7):
-    """The second stage of a cascade made from a one-stage model folder: plans with nnU-Net's 3d_lowres (twice the
-    spacing) and 3d_cascade_fullres (inherits 3d_fullres, previous_stage 3d_lowres), and a fold_0 checkpoint of that
-    configuration whose stem takes one more input channel per foreground label (random weights at the stem's scale).
-    Needs torch to rewrite the checkpoint."""
+def with_more_inputs(dst, src, extra, configuration=None, plans_edit=None, dataset_edit=None, seed=7):
+    """A model copy whose fold_0 checkpoint's stem takes `extra` more input channels (random weights at the stem's
+    scale), with the checkpoint's configuration renamed where given. Needs torch to rewrite the checkpoint."""
     import torch
-
-    def plans_edit(p):
-        full = p["configurations"]["3d_fullres"]
-        p["configurations"]["3d_lowres"] = {
-            "inherits_from": "3d_fullres", "data_identifier": "nnUNetPlans_3d_lowres",
-            "spacing": [2 * s for s in full["spacing"]], "next_stage": "3d_cascade_fullres"}
-        p["configurations"]["3d_cascade_fullres"] = {"inherits_from": "3d_fullres", "previous_stage": "3d_lowres"}
-
-    model_copy(dst, src, plans_edit=plans_edit)
-    labels = nnunet_numpy.LabelManager(json.load(open(os.path.join(src, "dataset.json"))))
+    model_copy(dst, src, plans_edit=plans_edit, dataset_edit=dataset_edit)
     for e in os.listdir(dst):
         if e.startswith("fold_"):
             os.unlink(os.path.join(dst, e))
@@ -188,11 +177,38 @@ def cascade_stage(dst, src, seed=7):
     ckpt = torch.load(os.path.join(src, "fold_0", "checkpoint_final.pth"), map_location="cpu", weights_only=False)
     w = ckpt["network_weights"]["stem.weight"]
     g = torch.Generator().manual_seed(seed)
-    extra = torch.randn(w.shape[0], len(labels.foreground_labels), *w.shape[2:], generator=g) * w.std()
-    ckpt["network_weights"]["stem.weight"] = torch.cat([w, extra.to(w.dtype)], 1)
-    ckpt["init_args"]["configuration"] = "3d_cascade_fullres"
+    more = torch.randn(w.shape[0], extra, *w.shape[2:], generator=g) * w.std()
+    ckpt["network_weights"]["stem.weight"] = torch.cat([w, more.to(w.dtype)], 1)
+    if configuration:
+        ckpt["init_args"]["configuration"] = configuration
     torch.save(ckpt, os.path.join(dst, "fold_0", "checkpoint_final.pth"))
     return dst
+
+
+def two_channels(dst, src):
+    """A two-channel copy of a one-channel model: channel_names T1, T2; z-score with the non-zero mask for the
+    first, without it for the second."""
+    def plans_edit(p):
+        c = p["configurations"]["3d_fullres"]
+        c["normalization_schemes"] = ["ZScoreNormalization", "ZScoreNormalization"]
+        c["use_mask_for_norm"] = [True, False]
+    return with_more_inputs(dst, src, 1, plans_edit=plans_edit,
+                            dataset_edit=lambda d: d.update(channel_names={"0": "T1", "1": "T2"}))
+
+
+def cascade_stage(dst, src):
+    """The second stage of a cascade made from a one-stage model folder: plans with nnU-Net's 3d_lowres (twice the
+    spacing) and 3d_cascade_fullres (inherits 3d_fullres, previous_stage 3d_lowres), and a fold_0 checkpoint of that
+    configuration whose stem takes one more input channel per foreground label. Needs torch."""
+    def plans_edit(p):
+        full = p["configurations"]["3d_fullres"]
+        p["configurations"]["3d_lowres"] = {
+            "inherits_from": "3d_fullres", "data_identifier": "nnUNetPlans_3d_lowres",
+            "spacing": [2 * s for s in full["spacing"]], "next_stage": "3d_cascade_fullres"}
+        p["configurations"]["3d_cascade_fullres"] = {"inherits_from": "3d_fullres", "previous_stage": "3d_lowres"}
+
+    labels = nnunet_numpy.LabelManager(json.load(open(os.path.join(src, "dataset.json"))))
+    return with_more_inputs(dst, src, len(labels.foreground_labels), "3d_cascade_fullres", plans_edit)
 
 
 def bands(img, edges):
@@ -281,16 +297,21 @@ def build_variants(shared, scratch):
 
     V = []
 
-    def add(name, what, img, model, folds=("0",), tta=False, step=0.5, header=None, base=None, prev=None):
+    def add(name, what, img, model, folds=("0",), tta=False, step=0.5, header=None, base=None, prev=None,
+            more_channels=()):
         """base: a variant on the same grid whose result ours is compared with, to show that the setting matters;
         prev: the previous stage's labels for a cascade's second stage (saved on the image's grid as CASE.nii.gz in a
-        folder of its own)."""
+        folder of its own); more_channels: images of channels 1, 2, ... (CASE_0001.nii.gz, ...)."""
         prev_dir = None
         if prev is not None:
             prev_dir = os.path.join(previous, name)
             os.makedirs(prev_dir, exist_ok=True)
             nib.save(nib.Nifti1Image(prev, img.affine), os.path.join(prev_dir, name + ".nii.gz"))
-        V.append(dict(name=name, what=what, input=save(name, img, header), model=m[model], model_name=model,
+        inputs = [save(name, img, header)]
+        for k, other in enumerate(more_channels, 1):
+            inputs.append(os.path.join(os.path.dirname(inputs[0]), f"{name}_{k:04d}.nii.gz"))
+            nib.save(other, inputs[-1])
+        V.append(dict(name=name, what=what, input=inputs[0], inputs=inputs, model=m[model], model_name=model,
                       folds=list(folds), tta=tta, step=step, base=base, prev=prev_dir))
 
     add("ct-small", "smaller than the patch on every axis (padding)", ct_small, "ct")
@@ -371,10 +392,45 @@ def build_variants(shared, scratch):
         first[10:35, 20:45, 40:90] = 2                     # labels on zero voxels: in the z-score's mask, as in nnU-Net
         add("mr-cascade", "cascade, separate z for the labels, z-score mask with labelled zero voxels, mirroring",
             mr_notched, "mr-cascade", tta=True, prev=first)
+        # the torch resampler's label rules on a cascade's previous stage: memefficient (> 0.5 per label) and the
+        # 0.7 shortcut with the fp16 argmax, in-plane bilinear and nearest-exact along a separate axis
+        m["ct-torchres-cascade"] = cascade_stage(os.path.join(models, "ct-torchres-cascade"), m["ct-torchres"])
+        m["mr-torchres-cascade"] = cascade_stage(os.path.join(models, "mr-torchres-cascade"), m["mr-torchres-sepz"])
+        m["mr-torchres-linz-cascade"] = cascade_stage(os.path.join(models, "mr-torchres-linz-cascade"),
+                                                      m["mr-torchres-linz"])
+        if torch_major() >= 2:
+            add("ct-torchres-cascade", "cascade with torch resampling: the labels trilinear, memefficient rule",
+                ct_mid, "ct-torchres-cascade", prev=bands(ct_mid, [-150, 40, 250, 4000]), base="ct-cascade")
+            add("mr-torchres-cascade", "cascade, torch: labels bilinear in-plane, nearest-exact along z "
+                "(memefficient)", mr_notched, "mr-torchres-cascade", prev=first, base="mr-cascade")
+        else:
+            # the rule's "mask > 0.5" meets exact ties at 0.5 (2910 values within 1e-5 of it in ct-torchres-cascade),
+            # which torch 1.13's double weights and torch 2's float ones resolve apart: 1224 of 259200 resampled
+            # labels differ between torch 1.13 and 2.13 there. The Java side follows libtorch 2.x.
+            print("crosscheck: torch < 2: the two cascades with memefficient_seg_resampling are left out (torch 1.13 "
+                  "resolves that rule's ties at 0.5 unlike torch 2; give PYTHON= a python with torch 2)",
+                  file=sys.stderr)
+        add("mr-torchres-linz-cascade", "cascade, torch: the 0.7 shortcut and fp16 argmax, linear along z", mr_notched,
+            "mr-torchres-linz-cascade", prev=first, base="mr-cascade")
+        # two channels: the non-zero mask of either, the crop box from their union, a z-score per channel
+        t1 = np.asanyarray(mr_body.dataobj).astype(np.float32)
+        framed1 = np.zeros((130, 160, 150), np.float32)
+        framed1[3:123, 15:155, 9:149] = t1
+        framed2 = np.where(framed1 > 0, framed1 * 0.7 + 5, 0).astype(np.float32)
+        framed2[:3, 40:60, 30:50] = 17                  # in the first channel's zero frame: widens the crop box
+        framed2[50:70, 60:80, 60:80] = 0                # zero in the second channel only: inside the mask
+        m["mr-2ch"] = two_channels(os.path.join(models, "mr-2ch"), mr_model)
+        add("mr-2ch", "two channels (CASE_0000, CASE_0001): union non-zero mask and crop, z-score with and without "
+            "the mask", with_data(mr_body, framed1), "mr-2ch", more_channels=[with_data(mr_body, framed2)])
     else:
         print("crosscheck: no torch in this python: the resample_torch_fornnunet and cascade variants are left out"
               " (apt install python3-torch)", file=sys.stderr)
     return V
+
+
+def torch_major():
+    import torch
+    return int(torch.__version__.split(".")[0])
 
 
 def torch_available():
@@ -607,7 +663,7 @@ def main():
                 f.write(log)
             ref_prefix = os.path.join(ref_dir, "case")
             prev = os.path.join(v["prev"], v["name"] + ".nii.gz") if v.get("prev") else None
-            facts = nnunet_numpy.predict_case([v["input"]], v["model"], v["folds"], ref_prefix, v["step"], v["tta"],
+            facts = nnunet_numpy.predict_case(v["inputs"], v["model"], v["folds"], ref_prefix, v["step"], v["tta"],
                                               threads=a.threads, workdir=ref_dir, prev_stage=prev)
             row, problems = compare(v, java_prefix, ref_prefix, facts)
             row["java_prefix"] = java_prefix

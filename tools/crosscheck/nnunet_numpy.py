@@ -253,22 +253,40 @@ def resample_torch_fornnunet(data, new_shape, current_spacing, new_spacing, is_s
                              device=None, memefficient_seg_resampling=False, force_separate_z=None,
                              separate_z_anisotropy_threshold=ANISO_THRESHOLD, mode="linear",
                              aniso_axis_mode="nearest-exact"):
-    """resample_torch.resample_torch_fornnunet (data only) with torch's own F.interpolate: the slices across a
-    separate axis become channels of one bilinear resize, then that axis with aniso_axis_mode. A step whose shape
-    does not change returns its input (so fp16 logits stay fp16 when nothing is resampled); otherwise float32."""
+    """resample_torch.resample_torch_fornnunet with torch's own F.interpolate: the slices across a separate axis
+    become channels of one bilinear resize, then that axis with aniso_axis_mode. A step whose shape does not change
+    returns its input (so fp16 logits stay fp16 when nothing is resampled); otherwise float32, or for a label map
+    (is_seg) int8/int16 by resample_torch_simple's label rules: each unique value's mask x 1000 resized, set where
+    above 700, the rest by an fp16 argmax; or with memefficient_seg_resampling each mask set where above 0.5, later
+    values overwriting."""
     import torch
     from torch.nn import functional as F
-    if is_seg:
-        raise SystemExit("resample_torch_fornnunet for label maps is not restated here")
     do, axis = determine_do_sep_z_and_axis(force_separate_z, current_spacing, new_spacing,
                                            separate_z_anisotropy_threshold)
 
-    def simple(x, shape, m):  # resample_torch_simple, data path
+    def simple(x, shape, m):  # resample_torch_simple
         shape = [int(i) for i in shape]
         if list(x.shape[1:]) == shape:
             return x
         m = {4: "trilinear", 3: "bilinear"}[x.ndim] if m == "linear" else m
-        return F.interpolate(x[None].float(), shape, mode=m, antialias=False)[0]
+        if not is_seg:
+            return F.interpolate(x[None].float(), shape, mode=m, antialias=False)[0]
+        values = torch.unique(x)
+        out = torch.zeros((x.shape[0], *shape), dtype=torch.int8 if max(values) < 127 else torch.int16)
+        if memefficient_seg_resampling:
+            for u in values:
+                out[F.interpolate((x[None] == u).float(), shape, mode=m, antialias=False)[0] > 0.5] = u
+            return out
+        scores = torch.empty((len(values), x.shape[0], *shape), dtype=torch.float16)
+        done = torch.zeros_like(out, dtype=torch.bool)
+        for i, u in enumerate(values):
+            scores[i] = F.interpolate((x[None] == u).float() * 1000, shape, mode=m, antialias=False)[0]
+            mask = scores[i] > (0.7 * 1000)
+            out[mask] = u.item()
+            done |= mask
+        if not torch.all(done):
+            out[~done] = values[scores[:, ~done].argmax(0)].to(out.dtype)
+        return out
 
     t = torch.from_numpy(np.ascontiguousarray(data))
     with torch.no_grad():
