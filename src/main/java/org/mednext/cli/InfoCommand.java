@@ -105,9 +105,9 @@ final class InfoCommand implements Callable<Integer> {
         c.resamplingProbabilities().describe());
     if (c.previousStage().isPresent()) {
       out.printf(Locale.ROOT, "cascade:       second stage after %s: the network also reads that stage's segmentation"
-          + " as %d one-hot channel(s) (foreground labels %s); predict with -prev_stage_predictions%n",
-          c.previousStage().get(), folder.datasetJson().labels().foregroundLabels().size(),
-          folder.datasetJson().labels().foregroundLabels());
+          + " as %d one-hot channel(s) (foreground labels %s), resampled by %s; predict with"
+          + " -prev_stage_predictions%n", c.previousStage().get(), folder.datasetJson().labels().foregroundLabels().size(),
+          folder.datasetJson().labels().foregroundLabels(), c.resamplingSeg().describe());
     }
     describeCheckpoint(out, ckpt, c.architecture().medNeXt().orElse(null));
   }

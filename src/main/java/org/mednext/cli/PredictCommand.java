@@ -1,6 +1,5 @@
 package org.mednext.cli;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -92,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "-prev_stage_predictions", paramLabel = "DIR",
       description = "for the second stage of a cascade (3d_cascade_fullres): the folder with the first stage's "
-          + "segmentations of the same cases (<case>.nii.gz)")
+          + "segmentations of the same cases (<case> with the model's file ending, or <case>.nii.gz)")
   Path previousStage;
 
   @Option(names = {"--continue_prediction", "--c"},
@@ -160,10 +159,7 @@ final class PredictCommand implements Callable<Integer> {
       // to a minute for a CT): wait for the engine's start (not for the networks); auto and cpu keep it overlapping
       if (engine.gpuRequired()) Engines.device(engine.device);
       predictor.requirePreviousStageIfCascade(previousStage != null);
-      if (previousStage != null && !Files.isDirectory(previousStage)) {
-        throw new FileNotFoundException("-prev_stage_predictions " + previousStage + ": no such folder; give the "
-            + "folder that the first stage's prediction was written to");
-      }
+      if (previousStage != null) CaseWriter.requirePreviousStageKept(previousStage, output, "-prev_stage_predictions");
       List<CaseInput> all = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
           predictor.channels(), w -> err.println("mednext: warning: " + w));
       CaseWriter.requireInputsKept(all, output);
@@ -195,7 +191,8 @@ final class PredictCommand implements Callable<Integer> {
           CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
               predictor.model().datasetJson().channelNames());
           short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage,
-              predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded);
+              predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded,
+              predictor.model().datasetJson().labels().allLabels());
           Prediction p;
           try {
             p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), previous, caseProgress);

@@ -8,7 +8,6 @@ import ij.measure.ResultsTable;
 import ij.plugin.filter.Analyzer;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,10 +215,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
       Progress p = ImageJProgress.both(task, progress);
       return withPredictor(modelFolder, options, p, predictor -> {
         predictor.requirePreviousStageIfCascade(previousStage != null);
-        if (previousStage != null && !Files.isDirectory(previousStage)) {
-          throw new FileNotFoundException(previousStage + ": no such folder; give the folder of the first stage's "
-              + "segmentations");
-        }
+        if (previousStage != null) CaseWriter.requirePreviousStageKept(previousStage, outputFolder, "previous_stage");
         List<CaseInput> cases = CaseInput.discover(input, predictor.model().datasetJson().fileEnding(),
             predictor.channels(), w -> log.warn("MedNeXt-v2: " + w));
         CaseWriter.requireInputsKept(cases, outputFolder);
@@ -240,7 +236,8 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
                 predictor.model().datasetJson().channelNames());
             short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage,
-                predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded);
+                predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded,
+                predictor.model().datasetJson().labels().allLabels());
             Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), previous,
                 prefixed(p, label));
             written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), c.channels().get(0),

@@ -11,6 +11,7 @@ import ij.text.TextWindow;
 import java.awt.GraphicsEnvironment;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.mednext.predict.PredictorOptions;
 
 /**
  * The menu entries of plain ImageJ 1.x (registered by plugins.config; Fiji uses the SciJava commands instead).
@@ -104,9 +105,10 @@ public final class ImageJ1Commands implements PlugIn {
     run(MenuPaths.SEGMENT_FILES, m -> {
       Path output = Paths.get(f.get("output"));
       String previous = f.get("previous_stage");
+      PredictorOptions options = m.options(f.get("folds"), f.number("step_size"), f.flag("tta"), f.get("device"))
+          .withProbabilities(f.flag("probabilities"));
       BatchResult r = m.segmentFiles(Paths.get(f.get("input")), output, model(f),
-          previous.isBlank() ? null : Paths.get(previous), m.options(f.get("folds"), f.number("step_size"), f.flag("tta"), f.get("device"))
-              .withProbabilities(f.flag("probabilities")), f.flag("skip_existing"), new ImageJProgress());
+          previous.isBlank() ? null : Paths.get(previous), options, f.flag("skip_existing"), new ImageJProgress());
       IJ.log("MedNeXt-v2: " + r.summary(output));
       if (!r.failed().isEmpty()) throw new java.io.IOException(r.summary(output));
     });

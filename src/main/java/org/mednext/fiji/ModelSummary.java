@@ -27,14 +27,15 @@ import org.mednext.torch.TensorData;
  * @param channels input channel names, in channel order
  * @param labels output label value to name
  * @param configuration configuration name (e.g. 3d_fullres)
+ * @param previousStage the configuration whose segmentations a cascade's second stage takes (e.g. 3d_lowres), if any
  * @param spacing target spacing (z, y, x) in mm, nnU-Net's axis order
  * @param patchSize network patch (z, y, x) in voxels
  * @param folds fold folders that hold checkpoint_final.pth (e.g. fold_0, fold_all)
  * @param trainer the trainer that wrote the checkpoint, if recorded
  */
 public record ModelSummary(Path folder, String network, long parameters, List<String> channels,
-    Map<Integer, String> labels, String configuration, List<Double> spacing, List<Integer> patchSize,
-    List<String> folds, Optional<String> trainer) {
+    Map<Integer, String> labels, String configuration, Optional<String> previousStage, List<Double> spacing,
+    List<Integer> patchSize, List<String> folds, Optional<String> trainer) {
 
   public ModelSummary {
     channels = List.copyOf(channels);
@@ -66,9 +67,7 @@ public record ModelSummary(Path folder, String network, long parameters, List<St
     List<String> foldNames = new ArrayList<>();
     for (Fold f : folds) foldNames.add(f.folderName());
     return new ModelSummary(model.path(), net.describe(), parameters, model.datasetJson().channelNames(),
-        model.datasetJson().labels().outputLabelNames(),
-        name + c.previousStage().map(p -> " (second stage of a cascade after " + p + ")").orElse(""), c.spacing(),
-        c.patchSize(), foldNames,
+        model.datasetJson().labels().outputLabelNames(), name, c.previousStage(), c.spacing(), c.patchSize(), foldNames,
         ckpt.trainerName());
   }
 
@@ -83,6 +82,8 @@ public record ModelSummary(Path folder, String network, long parameters, List<St
     labels.forEach((v, n) -> l.append(l.length() == 0 ? "" : ", ").append(v).append(' ').append(n));
     rows.add(new String[] {"Labels", l.toString()});
     rows.add(new String[] {"Configuration", configuration});
+    previousStage.ifPresent(p -> rows.add(new String[] {"Cascade", "second stage: give the segmentation of " + p
+        + " (previous_stage)"}));
     rows.add(new String[] {"Spacing (z, y, x)", spacing + " mm"});
     rows.add(new String[] {"Patch (z, y, x)", patchSize + " voxels"});
     rows.add(new String[] {"Folds", String.join(", ", folds)});

@@ -354,16 +354,20 @@ public record CaseInput(String id, List<Path> channels, String problem) {
   /**
    * The previous stage's segmentation of this case for the second stage of a cascade, as nnU-Net finds it:
    * {@code <folder>/<case><file ending>}, or {@code <case>.nii.gz} where that is missing (this program writes its
-   * segmentations as NIfTI whatever the model's file ending). Read as the image was ({@code reader}; reordered as its
-   * channels were), on the image's grid.
+   * segmentations as NIfTI whatever the model's file ending). Its voxels are reordered as the image's are by
+   * {@code reader}; it must have the image's shape (nnU-Net's one check: a spacing is not compared, as a Tiff3DIO
+   * image's comes from its .json and the segmentation's from its own header). Values that are not the model's labels
+   * are warned about, naming the file (nnU-Net counts them as background: such a file is not the first stage's
+   * output).
    *
    * @param image this case as {@link #load} gave it
+   * @param labels the model's label values (dataset.json), for the warning
    * @return the labels in the order of the image's channels
    * @throws FileNotFoundException naming the file(s) looked for
-   * @throws VolumeFormatException for another grid than the image's, more than one channel, or non-integer values
+   * @throws VolumeFormatException for another shape than the image's, more than one channel, or non-integer values
    */
-  public short[] loadPreviousStage(Path folder, String fileEnding, ImageReaderWriter reader, Loaded image)
-      throws IOException {
+  public short[] loadPreviousStage(Path folder, String fileEnding, ImageReaderWriter reader, Loaded image,
+      List<Integer> labels) throws IOException {
     Path file = folder.resolve(id + fileEnding);
     if (!Files.isRegularFile(file) && !fileEnding.equals(".nii.gz")) {
       Path nifti = folder.resolve(id + ".nii.gz");
@@ -375,19 +379,25 @@ public record CaseInput(String id, List<Path> channels, String problem) {
           + ": predict the case with the first stage's model into " + folder);
     }
     Volume<?> v = reader.read(file);
-    ImageReaderWriter.View view = reader.view(file, v.geometry());
-    Reorientation r = view.reorientation();
+    Reorientation r = reader.view(v.geometry()).reorientation();
     int[] fileShape = VolumeArrays.shapeZyx(v);
-    requireSameGrid(file, image.shape(), image.spacing(), r.shape(fileShape), view.spacing(),
-        "the image " + channels.get(0).getFileName());
+    if (!Arrays.equals(r.shape(fileShape), image.shape())) {
+      throw new VolumeFormatException(file, "the previous stage's segmentation has shape " + Arrays.toString(
+          r.shape(fileShape)) + " (z, y, x), the image " + channels.get(0).getFileName() + " " + Arrays.toString(
+          image.shape()) + ": give the first stage's output for this very image");
+    }
     if (v.channels() != 1) {
       throw new VolumeFormatException(file, "has " + v.channels() + " volumes; a segmentation has one");
     }
+    short[] out;
     try {
-      return r.apply(VolumeArrays.integerLabels(v, "a segmentation"), fileShape);
+      out = r.apply(VolumeArrays.integerLabels(v, "a segmentation"), fileShape);
     } catch (IllegalArgumentException e) {
       throw new VolumeFormatException(file, e.getMessage());
     }
+    String unknown = Predictor.unknownLabels(out, labels);
+    if (unknown != null) LOG.warning(file + ": " + unknown);
+    return out;
   }
 
   /** The files hold {@code perFile} channels each, in all not the model's number. */

@@ -146,6 +146,25 @@ public final class CaseWriter {
   }
 
   /**
+   * Checks a cascade's previous-stage folder before the first case: it must be a folder, and not the output folder,
+   * where the second stage's segmentations would replace the first stage's (and a rerun would read them as its input).
+   *
+   * @param option how the user named the folder, for the message
+   * @throws java.io.FileNotFoundException when it is missing or a file
+   * @throws IllegalArgumentException when it is the output folder
+   */
+  public static void requirePreviousStageKept(Path previousStage, Path outputDir, String option) throws IOException {
+    if (!Files.isDirectory(previousStage)) {
+      throw new java.io.FileNotFoundException(option + " " + previousStage + ": " + (Files.exists(previousStage)
+          ? "is a file" : "no such folder") + "; give the folder that the first stage's segmentations were written to");
+    }
+    if (Files.isDirectory(outputDir) && canonical(previousStage).equals(canonical(outputDir))) {
+      throw new IllegalArgumentException(option + " " + previousStage + " is the output folder: the second stage's "
+          + "segmentations would replace the first stage's; give the output another folder");
+    }
+  }
+
+  /**
    * Refuses, before case {@code id} is predicted, a folder where one of its output files must go, or an earlier output
    * that cannot be replaced (read-only, immutable): the rename that puts a file in place would fail only after the
    * prediction, and maybe after another file of the case was replaced.

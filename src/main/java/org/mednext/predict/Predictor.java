@@ -325,6 +325,8 @@ public final class Predictor implements AutoCloseable {
           "the previous stage's segmentation (%s voxels, %d channel(s)) must have the image's size %s and one channel",
           Arrays.toString(previousStage.spatialSize()), previousStage.channels(), Arrays.toString(image.spatialSize()));
       previous = r.apply(VolumeArrays.integerLabels(previousStage, "the previous stage's segmentation"), shape);
+      String unknown = unknownLabels(previous, model.datasetJson().labels().allLabels());
+      if (unknown != null) LOG.warning("the previous stage's segmentation: " + unknown);
     }
     Prediction p = predict(arrays, r.shape(shape), view.spacing(), previous, progress);
     return p.movedBack(r, shape);
@@ -410,12 +412,29 @@ public final class Predictor implements AutoCloseable {
       throw new IllegalArgumentException("the model (configuration " + configurationName + ") is the second stage of a"
           + " cascade: it takes the segmentation of its previous stage (" + configuration.previousStage().get()
           + ") as extra input; predict the images with the " + configuration.previousStage().get()
-          + " model folder first and give its segmentations (nnUNetv2_predict's -prev_stage_predictions)");
+          + " model folder first and give its segmentations (mednext predict -prev_stage_predictions, as for"
+          + " nnUNetv2_predict; in Fiji the previous_stage field)");
     }
     if (configuration.previousStage().isEmpty() && given) {
       throw new IllegalArgumentException("the model (configuration " + configurationName + ") is not the second stage"
           + " of a cascade (its plans name no previous_stage), so it takes no previous stage's segmentation: leave it out");
     }
+  }
+
+  /**
+   * What is wrong with a previous stage's label map whose values are not all the model's labels, or null: nnU-Net
+   * counts other values as background (no one-hot channel), so such a map is not the first stage's output.
+   */
+  static String unknownLabels(short[] previousStage, List<Integer> labels) {
+    java.util.BitSet known = new java.util.BitSet(1 << 16);
+    for (int l : labels) known.set(l & 0xffff);
+    java.util.TreeSet<Integer> unknown = new java.util.TreeSet<>();
+    for (short v : previousStage) if (v != 0 && !known.get(v & 0xffff)) unknown.add((int) v);
+    if (unknown.isEmpty()) return null;
+    List<Integer> shown = unknown.stream().limit(10).toList();
+    return "values " + shown + (unknown.size() > shown.size() ? " and " + (unknown.size() - shown.size()) + " more"
+        : "") + " are not labels of the model (dataset.json: " + labels + "); they count as background, as in nnU-Net,"
+        + " but is this the first stage's segmentation of the image?";
   }
 
   /** An out-of-memory error that says how large the image became at the model's spacing (the usual cause). */

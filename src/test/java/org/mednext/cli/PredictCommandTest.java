@@ -767,6 +767,52 @@ class PredictCommandTest {
   }
 
   @Test
+  void aPreviousStageOfAnotherShapeFailsItsCaseAndForeignValuesAreWarnedAbout() throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
+    Path in = cases("a.nii.gz", "b.nii.gz");
+    Path previous = Files.createDirectories(tmp.resolve("lowres"));
+    int[] shape = PHANTOM.shapeZyx();
+    int[] other = {shape[0] - 1, shape[1], shape[2]};
+    new NiftiWriter().write(VolumeArrays.labels(new short[other[0] * other[1] * other[2]], other,
+        Geometry.ofSpacing(1, 1, 1)), previous.resolve("a.nii.gz"));
+    short[] foreign = firstStageLabels();
+    foreign[100] = 7;
+    new NiftiWriter().write(VolumeArrays.labels(foreign, shape, Geometry.ofSpacing(1, 1, 1)),
+        previous.resolve("b.nii.gz"));
+    Path out = tmp.resolve("out");
+    try (LogRecords log = LogRecords.of("org.mednext.predict")) {
+      CliRunner r = predict(cascade, in, out, "-prev_stage_predictions", previous.toString());
+      assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
+      assertTrue(r.err().contains("[1/2] a: " + previous.resolve("a.nii.gz") + ": the previous stage's segmentation "
+          + "has shape [43, 36, 40] (z, y, x), the image a.nii.gz [44, 36, 40]: give the first stage's output for this "
+          + "very image"), r.err());
+      assertTrue(log.messages().stream().anyMatch(m -> m.startsWith(previous.resolve("b.nii.gz") + ": values [7] are "
+          + "not labels of the model (dataset.json: [0, 1, 2]); they count as background")), log.messages().toString());
+      assertEquals(List.of("b.nii.gz"), names(out));
+    }
+  }
+
+  @Test
+  void prevStagePredictionsMayNotBeTheOutputFolderAndAreFoundAsNiftiForAnotherFileEnding() throws Exception {
+    Path cascade = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
+    Path dataset = cascade.resolve("dataset.json");
+    Files.writeString(dataset, Files.readString(dataset).replace("\".nii.gz\"", "\".nii\""));
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    write(PHANTOM.values(), in.resolve("a_0000.nii"));
+    Path previous = Files.createDirectories(tmp.resolve("lowres"));
+    new NiftiWriter().write(VolumeArrays.labels(firstStageLabels(), PHANTOM.shapeZyx(), Geometry.ofSpacing(1, 1, 1)),
+        previous.resolve("a.nii.gz")); // what this program writes, whatever the model's file ending
+    CliRunner same = predict(cascade, in, previous, "-prev_stage_predictions", previous.toString());
+    assertEquals(ErrorHandler.BAD_INPUT, same.exitCode(), same.err());
+    assertTrue(same.err().contains("is the output folder: the second stage's segmentations would replace the first "
+        + "stage's"), same.err());
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(cascade, in, out, "-prev_stage_predictions", previous.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertArrayEquals(firstStageLabels(), TestVolumes.readLabels(out.resolve("a.nii.gz")));
+  }
+
+  @Test
   void aCascadesSecondStageWithoutPrevStagePredictionsStopsBeforeTheFirstCase() throws Exception {
     Path cascade = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.PREVIOUS_STAGE, 3);
     CliRunner r = predict(cascade, cases("a.nii.gz"), tmp.resolve("out"));

@@ -33,13 +33,19 @@ class PredictorCascadeTest {
     return PredictorOptions.defaults().withThreads(1).withMirroring(false).withStepSize(1).withDevice(Device.cpu());
   }
 
-  /** An image that is 0 in the first 5 slices along z and the last 3 along x, random and positive elsewhere. */
+  /**
+   * An image that is 0 in the first 5 slices along z and the last 3 along x (cropped away), and in a notch open to
+   * the y = 0 face inside the crop box (outside the non-zero mask, kept in the box); random and positive elsewhere.
+   */
   private static float[] image() {
     Random r = new Random(3);
     float[] v = new float[NX * NY * NZ];
     for (int z = 0, i = 0; z < NZ; z++) {
       for (int y = 0; y < NY; y++) {
-        for (int x = 0; x < NX; x++, i++) v[i] = z < 5 || x >= NX - 3 ? 0 : 1 + r.nextFloat() * 100;
+        for (int x = 0; x < NX; x++, i++) {
+          boolean notch = z >= 10 && z < 16 && y < 6 && x < 12;
+          v[i] = z < 5 || x >= NX - 3 || notch ? 0 : 1 + r.nextFloat() * 100;
+        }
       }
     }
     return v;
@@ -51,7 +57,7 @@ class PredictorCascadeTest {
     for (int z = 0, i = 0; z < NZ; z++) {
       for (int y = 0; y < NY; y++) {
         for (int x = 0; x < NX; x++, i++) {
-          if (z >= 8 && z < 20 && y >= 4 && y < 20) s[i] = 1;
+          if (z >= 8 && z < 20 && y >= 2 && y < 20) s[i] = 1; // also on the notch's zero voxels
           if (x >= 20 && y >= 10 && y < 30) s[i] = 2; // reaches into the zero columns at x >= NX - 3
         }
       }
@@ -70,7 +76,7 @@ class PredictorCascadeTest {
       short[] labels = p.predict(new float[][] {image()}, new int[] {NZ, NY, NX}, new double[] {1, 1, 1}, previous,
           Progress.none()).labels();
       // nnU-Net crops to the image's non-zero box (z >= 5, x < NX - 3) and pastes background outside it; inside, the
-      // labels of the zero voxels are kept (crop_to_nonzero marks only background there)
+      // labels on the notch's zero voxels are kept (crop_to_nonzero marks only background there with -1)
       short[] expected = new short[previous.length];
       for (int z = 0, i = 0; z < NZ; z++) {
         for (int y = 0; y < NY; y++) {
