@@ -90,6 +90,33 @@ class TorchInterpolationTest {
   }
 
   @Test
+  void labelMasksMeetHalfExactlyAndTheMaskRulesTiesFallAsInLibtorch() throws Exception {
+    // nnU-Net's memefficient label rule sets a label where its trilinear mask exceeds 0.5; 0/1 masks at 3 mm -> 4,
+    // 2.5, 3.5 mm land on 0.5 and a float step beside it at thousands of voxels, so only libtorch's own arithmetic
+    // gives its labels (torch 1.13's double weights put 1224 of 259200 on the other side)
+    int[] shape = {80, 60, 70};
+    int[] target = {60, 72, 60};
+    SplittableRandom r = new SplittableRandom(11);
+    float[] mask = new float[size(shape)];
+    for (int b = 0; b < 40; b++) { // boxes of 1 on 0
+      int z0 = r.nextInt(70), y0 = r.nextInt(50), x0 = r.nextInt(60);
+      int dz = 1 + r.nextInt(10), dy = 1 + r.nextInt(10), dx = 1 + r.nextInt(10);
+      for (int z = z0; z < Math.min(shape[0], z0 + dz); z++) {
+        for (int y = y0; y < Math.min(shape[1], y0 + dy); y++) {
+          for (int x = x0; x < Math.min(shape[2], x0 + dx); x++) mask[(z * shape[1] + y) * shape[2] + x] = 1;
+        }
+      }
+    }
+    float[] ours = TorchInterpolation.trilinear(mask, shape, target, new float[size(target)], 2);
+    float[] theirs = libtorch(mask, 1, shape, target, 1);
+    int nearHalf = 0;
+    for (float v : theirs) if (Math.abs(v - 0.5f) < 1e-5f) nearHalf++;
+    assertTrue(nearHalf > 100, "ties at 0.5: " + nearHalf);
+    for (int i = 0; i < ours.length; i++) assertEquals(theirs[i] > 0.5f, ours[i] > 0.5f, "voxel " + i);
+    assertArrayEquals(theirs, ours, 0f);
+  }
+
+  @Test
   void nearestExactIsLibtorchsForEverySizePair() throws Exception {
     // along one axis, all pairs up to 80 -> 90: libtorch's fused index arithmetic decides a few upsampling pairs
     // (2 -> 41 at k = 20), where the unfused formula gives another index
