@@ -193,16 +193,19 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
   }
 
   @Override
-  public Img<UnsignedShortType> segment(RandomAccessibleInterval<? extends RealType<?>> image, double[] spacing,
-      Path modelFolder, PredictorOptions options) throws IOException {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Img<UnsignedShortType> segment(RandomAccessibleInterval<? extends RealType<?>> image,
+      RandomAccessibleInterval<? extends RealType<?>> previousStage, double[] spacing, Path modelFolder,
+      PredictorOptions options) throws IOException {
     Checks.notNull(image, "image");
     Checks.argument(spacing != null && spacing.length == 3, "spacing needs 3 values (x, y, z) in mm");
-    @SuppressWarnings({"unchecked", "rawtypes"})
     Volume<?> volume = Volume.of((RandomAccessibleInterval) image, Geometry.ofSpacing(spacing.clone()));
+    Volume<?> previous = previousStage == null ? null
+        : Volume.of((RandomAccessibleInterval) previousStage, Geometry.ofSpacing(spacing.clone()));
     long[] size = volume.spatialSize();
     try (TaskProgress task = new TaskProgress(taskService, statusService, "MedNeXt-v2: segmenting")) {
       return withPredictor(modelFolder, options, task, predictor -> {
-        Prediction r = predictor.predict(volume, task);
+        Prediction r = predictor.predict(volume, previous, task);
         return ArrayImgs.unsignedShorts(r.labels(), size[0], size[1], size[2]);
       });
     }

@@ -65,8 +65,20 @@ public interface MedNeXtService extends SciJavaService {
    * @param spacing voxel size (x, y, z) in mm
    * @return labels (x, y, z)
    */
-  Img<UnsignedShortType> segment(RandomAccessibleInterval<? extends RealType<?>> image, double[] spacing,
-      Path modelFolder, PredictorOptions options) throws IOException;
+  default Img<UnsignedShortType> segment(RandomAccessibleInterval<? extends RealType<?>> image, double[] spacing,
+      Path modelFolder, PredictorOptions options) throws IOException {
+    return segment(image, null, spacing, modelFolder, options);
+  }
+
+  /**
+   * As {@link #segment(RandomAccessibleInterval, double[], Path, PredictorOptions)}, for the second stage of a cascade:
+   * {@code previousStage} is the first stage's label image (x, y, z) of {@code image}.
+   *
+   * @param previousStage that label image, or null for a model of one stage
+   */
+  Img<UnsignedShortType> segment(RandomAccessibleInterval<? extends RealType<?>> image,
+      RandomAccessibleInterval<? extends RealType<?>> previousStage, double[] spacing, Path modelFolder,
+      PredictorOptions options) throws IOException;
 
   /**
    * Segments files as {@code mednext predict} does: {@code input} is a volume file, a DICOM series folder or a

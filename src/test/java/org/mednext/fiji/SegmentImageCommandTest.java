@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
 import java.nio.file.Path;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
+import net.imglib2.view.Views;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -75,6 +79,14 @@ class SegmentImageCommandTest {
     short[] expected = new short[first.length];
     for (int i = 0; i < first.length; i++) expected[i] = (short) first[i];
     assertArrayEquals(expected, FijiTests.labels(labels), "the network gives the first stage's labels back");
+    Img<UnsignedShortType> img = service.segment(
+        ArrayImgs.floats(PHANTOM.values(), PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
+        ArrayImgs.floats(first, PHANTOM.nx(), PHANTOM.ny(), PHANTOM.nz()),
+        new double[] {1, 1, 1}, cascade, service.options("0", 1, false, "cpu"));
+    short[] viaImgLib2 = new short[first.length];
+    var cursor = Views.flatIterable(img).cursor();
+    for (int i = 0; i < viaImgLib2.length; i++) viaImgLib2[i] = (short) cursor.next().get();
+    assertArrayEquals(expected, viaImgLib2, "the same through the ImgLib2 method");
 
     CommandModule m = commands.run(SegmentImageCommand.class, "image", image, "model", cascade.toFile(),
         "previous_stage", "no such image", "step_size", 1.0, "tta", false, "device", "cpu");
