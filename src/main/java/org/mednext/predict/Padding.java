@@ -57,6 +57,20 @@ final class Padding {
     return out;
   }
 
+  /** A label map padded with 0 (a cascade's previous stage: 0 is no foreground label, so its one-hot is 0 too). */
+  short[] pad(short[] labels) {
+    if (isIdentity()) return labels;
+    short[] out = new short[paddedVoxels()];
+    for (int a = 0; a < shape[0]; a++) {
+      for (int b = 0; b < shape[1]; b++) {
+        int src = (a * shape[1] + b) * shape[2];
+        int dst = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
+        System.arraycopy(labels, src, out, dst, shape[2]);
+      }
+    }
+    return out;
+  }
+
   short[][] unpad(short[][] channels) {
     if (isIdentity()) return channels;
     short[][] out = new short[channels.length][shape[0] * shape[1] * shape[2]];

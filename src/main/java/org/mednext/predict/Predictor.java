@@ -356,10 +356,15 @@ public final class Predictor implements AutoCloseable {
     for (int c = 0; c < channels.length; c++) checkFinite(channels[c], shape, c);
     progress.start("preprocessing", 0);
     PreprocessedCase c;
+    short[] previous = null; // the previous stage on the network's grid, for its one-hot channels
     try {
-      c = previousStage == null ? preprocessor.run(channels, shape, spacing)
-          : preprocessor.runWithPreviousStage(channels, previousStage, shape, spacing,
-              model.datasetJson().labels().foregroundLabels());
+      if (previousStage == null) {
+        c = preprocessor.run(channels, shape, spacing);
+      } else {
+        Preprocessor.Labelled l = preprocessor.runWithLabels(channels, previousStage, shape, spacing);
+        c = l.image();
+        previous = l.labels();
+      }
     } catch (OutOfMemoryError e) {
       throw outOfMemory(e, "preprocessing", shape, spacing, preprocessor.resampledShapeBound(shape, spacing), "up to ");
     }
@@ -370,7 +375,10 @@ public final class Predictor implements AutoCloseable {
     Engines.setThreads(options.threads());
     short[][] logits;
     try {
-      logits = nets.slidingWindow().predict(c.data(), c.shape(), progress);
+      // nnU-Net's data iterator appends one channel per foreground label (convert_labelmap_to_one_hot)
+      int[] oneHot = previous == null ? new int[0]
+          : model.datasetJson().labels().foregroundLabels().stream().mapToInt(Integer::intValue).toArray();
+      logits = nets.slidingWindow().predict(c.data(), previous, oneHot, c.shape(), progress);
     } catch (OutOfMemoryError e) {
       throw outOfMemory(e, "predicting", shape, spacing, c.shape(), "");
     } catch (EngineException e) {

@@ -92,11 +92,29 @@ public final class SlidingWindowPredictor {
    * @return one fp16 array per class
    */
   public short[][] predict(float[][] data, int[] shape, Progress progress) {
+    return predict(data, null, new int[0], shape, progress);
+  }
+
+  /**
+   * As {@link #predict(float[][], int[], Progress)} for a cascade's second stage: after the data's channels the network
+   * reads one channel per label of {@code oneHotLabels}, 1 where {@code previousStage} holds that label and 0 elsewhere
+   * (nnU-Net's one-hot channels of the previous stage's segmentation). They are made tile by tile, not held as
+   * float32 volumes (4 bytes per voxel and label, as nnU-Net holds them).
+   *
+   * @param previousStage the previous stage's labels on the data's grid, or null (then {@code oneHotLabels} is empty)
+   */
+  public short[][] predict(float[][] data, short[] previousStage, int[] oneHotLabels, int[] shape,
+      Progress progress) {
     Checks.argument(shape.length == 3, "shape must be 3-D");
     int voxels = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
     for (float[] c : data) Checks.argument(c.length == voxels, "channel has %d values, shape %s needs %d", c.length, Arrays.toString(shape), voxels);
+    Checks.argument(previousStage == null ? oneHotLabels.length == 0 : previousStage.length == voxels,
+        "previous stage has %s values, shape %s needs %d", previousStage == null ? "no" : previousStage.length,
+        Arrays.toString(shape), voxels);
     Padding padding = Padding.toAtLeast(shape, patch);
     float[][] padded = padding.pad(data);
+    short[] paddedLabels = previousStage == null ? null : padding.pad(previousStage);
+    int channels = padded.length + oneHotLabels.length;
     int[] size = padding.paddedShape();
     TileGrid grid = TileGrid.of(size, patch, stepSize);
     short[] gaussian = GaussianImportanceMap.compute(patch);
@@ -117,7 +135,7 @@ public final class SlidingWindowPredictor {
       int classes = folds.get(0).config().numClasses();
       // One input and one output buffer for all tiles: per-tile arrays would be megabytes of garbage per tile,
       // which the JVM collects only after it has grown its heap (and the process RSS) by hundreds of MB.
-      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(padded.length, patchVoxels()),
+      ByteBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(channels, patchVoxels()),
           group * Float.BYTES)).order(ByteOrder.nativeOrder());
       float[] logits = new float[Math.multiplyExact(classes * patchVoxels(), group)];
       for (MedNeXt net : folds) {
@@ -127,8 +145,8 @@ public final class SlidingWindowPredictor {
           progress.checkCancelled();
           int count = Math.min(group, tiles.size() - first);
           FloatBuffer in = input.asFloatBuffer();
-          for (int j = 0; j < count; j++) copyTile(padded, size, tiles.get(first + j), in);
-          predictTiles(net, manager, input, count, padded.length, gaussianArray, logits);
+          for (int j = 0; j < count; j++) copyTile(padded, paddedLabels, oneHotLabels, size, tiles.get(first + j), in);
+          predictTiles(net, manager, input, count, channels, gaussianArray, logits);
           for (int j = 0; j < count; j++) {
             accumulate(acc, logits, j * classes * patchVoxels(), size, tiles.get(first + j), pool);
           }
@@ -206,12 +224,26 @@ public final class SlidingWindowPredictor {
     return dims;
   }
 
-  /** Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other. */
-  private void copyTile(float[][] padded, int[] size, int[] start, FloatBuffer dst) {
+  /**
+   * Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other, then the one-hot
+   * channel of each of {@code oneHotLabels} in {@code labels}' tile.
+   */
+  private void copyTile(float[][] padded, short[] labels, int[] oneHotLabels, int[] size, int[] start,
+      FloatBuffer dst) {
     for (float[] channel : padded) {
       for (int a = 0; a < patch[0]; a++) {
         for (int b = 0; b < patch[1]; b++) {
           dst.put(channel, ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2], patch[2]);
+        }
+      }
+    }
+    float[] row = new float[patch[2]];
+    for (int label : oneHotLabels) {
+      for (int a = 0; a < patch[0]; a++) {
+        for (int b = 0; b < patch[1]; b++) {
+          int from = ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2];
+          for (int x = 0; x < row.length; x++) row[x] = labels[from + x] == label ? 1f : 0f;
+          dst.put(row);
         }
       }
     }

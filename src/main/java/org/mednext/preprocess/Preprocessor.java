@@ -212,9 +212,10 @@ public final class Preprocessor {
   }
 
   /**
-   * Preprocesses a training case: the image as {@link #run}, and its label map transposed, cropped to the same
-   * box, set to -1 outside the image's non-zero mask and resampled with the plans' segmentation settings, as
-   * nnU-Net's preprocessing for training does.
+   * Preprocesses a case with a label map (a training case, or a cascade's previous stage): the image as {@link #run},
+   * and its label map transposed, cropped to the same box, set to -1 where it is 0 outside the image's non-zero mask
+   * (where labelled, it joins the z-score's mask) and resampled with the plans' segmentation settings, as nnU-Net's
+   * {@code run_case_npy} does with a seg.
    *
    * @param labels (z, y, x) C order, shape {@code shape}
    * @return the case and its labels on the preprocessed grid
@@ -222,31 +223,6 @@ public final class Preprocessor {
   public Labelled runWithLabels(float[][] channels, short[] labels, int[] shape, double[] spacing) {
     Checks.notNull(labels, "labels");
     return preprocess(channels, labels, shape, spacing);
-  }
-
-  /**
-   * Preprocesses a case for the second stage of a cascade ({@code 3d_cascade_fullres}): the image with the previous
-   * stage's segmentation as {@link #runWithLabels} does, then one channel per foreground label appended to the
-   * image's (1 where the resampled segmentation has that label, else 0), as nnU-Net's prediction does.
-   *
-   * @param previousStage the first stage's label map on the image's grid, (z, y, x) C order
-   * @param foregroundLabels the dataset's foreground labels, ascending (nnU-Net's LabelManager.foreground_labels)
-   */
-  public PreprocessedCase runWithPreviousStage(float[][] channels, short[] previousStage, int[] shape,
-      double[] spacing, List<Integer> foregroundLabels) {
-    Checks.notNull(previousStage, "previousStage");
-    Labelled l = preprocess(channels, previousStage, shape, spacing);
-    PreprocessedCase c = l.image();
-    float[][] data = Arrays.copyOf(c.data(), c.data().length + foregroundLabels.size());
-    short[] seg = l.labels();
-    for (int k = 0; k < foregroundLabels.size(); k++) {
-      int label = foregroundLabels.get(k);
-      float[] oneHot = new float[seg.length];
-      for (int i = 0; i < seg.length; i++) if (seg[i] == label) oneHot[i] = 1;
-      data[c.data().length + k] = oneHot;
-    }
-    return new PreprocessedCase(data, c.shape(), c.shapeBeforeCropping(), c.boundingBox(), c.shapeAfterCropping(),
-        c.spacing(), c.targetSpacing(), c.transposeForward());
   }
 
   /** A preprocessed training case: image and labels on the same grid. */

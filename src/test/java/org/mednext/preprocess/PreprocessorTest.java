@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mednext.model.ModelFolder;
 import org.mednext.testutil.TinyModelFolder;
 
-/** {@link Preprocessor} with a label map: training cases and a cascade's previous stage. */
+/** {@link Preprocessor} with a label map (a training case, a cascade's previous stage). */
 class PreprocessorTest {
 
   @TempDir Path tmp;
@@ -78,30 +77,5 @@ class PreprocessorTest {
     int blob = 0; // a voxel of the first blob: normalised with the mask's statistics
     assertEquals((image[blob] - mean) / std, withLabels[blob], 1e-5);
     assertTrue(Math.abs(withLabels[blob] - without[blob]) > 1e-3, "the labelled voxel changes the statistics");
-  }
-
-  @Test
-  void aCascadesOneHotChannelsAreThePreviousStageAsTrainingPreprocessesLabels() throws Exception {
-    Preprocessor pre = preprocessor(false);
-    float[] image = twoBlobs();
-    short[] previous = new short[image.length];
-    Random r = new Random(6);
-    for (int i = 0; i < previous.length; i++) previous[i] = (short) (r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0);
-    int[] shape = {N, N, N};
-    double[] spacing = {2.5, 1, 1}; // resampled along z to the plans' 1 mm: 30 slices
-    Preprocessor.Labelled training = pre.runWithLabels(new float[][] {image}, previous, shape, spacing);
-    PreprocessedCase c = pre.runWithPreviousStage(new float[][] {image}, previous, shape, spacing, List.of(1, 2));
-
-    assertArrayEquals(new int[] {30, N, N}, c.shape());
-    assertEquals(3, c.data().length);
-    assertArrayEquals(training.image().data()[0], c.data()[0], "the image channel is the same");
-    short[] labels = training.labels();
-    for (int k = 1; k <= 2; k++) {
-      float[] expected = new float[labels.length];
-      for (int i = 0; i < labels.length; i++) expected[i] = labels[i] == k ? 1 : 0;
-      assertArrayEquals(expected, c.data()[k], "one-hot channel of label " + k);
-    }
-    assertTrue(java.util.stream.IntStream.range(0, labels.length).anyMatch(i -> labels[i] < 0),
-        "the crop's -1 outside the mask is in the labels (not a foreground label, so 0 in every one-hot channel)");
   }
 }
