@@ -223,6 +223,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             predictor.channels(), w -> log.warn("MedNeXt-v2: " + w));
         CaseWriter.requireInputsKept(cases, outputFolder);
         Files.createDirectories(outputFolder);
+        CaseWriter.writeRunFiles(outputFolder, predictor, input, previousStage, !skipExisting, 1, 0);
         List<Path> written = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();

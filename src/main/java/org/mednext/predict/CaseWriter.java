@@ -1,6 +1,10 @@
 package org.mednext.predict;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +20,8 @@ import org.mednext.io.NiftiReader;
 import org.mednext.io.NiftiWriter;
 import org.mednext.io.NpzWriter;
 import org.mednext.io.VolumeFormatException;
+import org.mednext.model.Fold;
+import org.mednext.model.ModelFolder;
 import org.mednext.task.CancelledException;
 import org.mednext.task.Progress;
 import org.mednext.torch.NumpyArray;
@@ -33,6 +39,53 @@ import org.mednext.volume.Geometry;
 public final class CaseWriter {
 
   private CaseWriter() {}
+
+  /** What nnU-Net's predict_from_files writes beside the cases' files: the run's arguments. */
+  public static final String ARGUMENTS_JSON = "predict_from_raw_data_args.json";
+
+  /**
+   * Writes what nnU-Net's {@code predict_from_files} writes into its output folder before the first case: the model's
+   * {@code dataset.json} and {@code plans.json} (its tools read them from a folder of predictions:
+   * {@code nnUNetv2_ensemble}, {@code nnUNetv2_apply_postprocessing}) and the run's arguments in
+   * {@value #ARGUMENTS_JSON}, under nnU-Net's names where it has them and this program's settings under
+   * {@code "mednext"}. Each file atomically; the folder must exist.
+   *
+   * @param input the input file or folder
+   * @param previousStage a cascade's previous-stage folder, or null
+   */
+  public static void writeRunFiles(Path outputDir, Predictor predictor, Path input, Path previousStage,
+      boolean overwrite, int numParts, int partId) throws IOException {
+    Path model = predictor.model().path();
+    for (String name : List.of(ModelFolder.DATASET_JSON, ModelFolder.PLANS_JSON)) {
+      byte[] bytes = Files.readAllBytes(model.resolve(name));
+      AtomicFiles.write(outputDir.resolve(name), out -> out.write(bytes));
+    }
+    PredictorOptions o = predictor.options();
+    JsonObject args = new JsonObject();
+    args.addProperty("list_of_lists_or_source_folder", input.toAbsolutePath().toString());
+    args.addProperty("output_folder_or_list_of_truncated_output_files", outputDir.toAbsolutePath().toString());
+    args.addProperty("save_probabilities", o.probabilities());
+    args.addProperty("overwrite", overwrite);
+    args.addProperty("folder_with_segs_from_prev_stage", previousStage == null ? null
+        : previousStage.toAbsolutePath().toString());
+    args.addProperty("num_parts", numParts);
+    args.addProperty("part_id", partId);
+    JsonObject ours = new JsonObject();
+    ours.addProperty("model_folder", model.toString());
+    ours.addProperty("configuration", predictor.configurationName());
+    JsonArray folds = new JsonArray();
+    for (Fold f : predictor.folds()) folds.add(f.toString());
+    ours.add("folds", folds);
+    ours.addProperty("checkpoint_name", o.checkpointName());
+    ours.addProperty("tile_step_size", o.stepSize());
+    ours.addProperty("use_mirroring", o.mirroring());
+    ours.addProperty("threads", o.threads());
+    ours.addProperty("device", o.device());
+    args.add("mednext", ours);
+    byte[] json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(args)
+        .getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(outputDir.resolve(ARGUMENTS_JSON), out -> out.write(json));
+  }
 
   /** The label file of case {@code id} in {@code outputDir}. */
   public static Path labelFile(Path outputDir, String id) {

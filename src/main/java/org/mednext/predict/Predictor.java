@@ -263,6 +263,16 @@ public final class Predictor implements AutoCloseable {
     return network;
   }
 
+  /** The options this predictor runs with. */
+  public PredictorOptions options() {
+    return options;
+  }
+
+  /** The folds ensembled. */
+  public List<Fold> folds() {
+    return folds;
+  }
+
   /** Number of folds ensembled. */
   public int foldCount() {
     return folds.size();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +69,8 @@ class PredictCommandTest {
     assertTrue(r.err().contains("mednext: error: [1/2] bad: "), r.err());
     assertTrue(r.err().contains("1 of 2 case(s) failed"), r.err());
     try (var files = Files.list(out)) {
-      assertEquals(List.of("good.nii.gz", "good.npz", "good.pkl"), files.map(f -> f.getFileName().toString()).sorted().toList(),
+      assertEquals(List.of("dataset.json", "good.nii.gz", "good.npz", "good.pkl", "plans.json",
+          "predict_from_raw_data_args.json"), files.map(f -> f.getFileName().toString()).sorted().toList(),
           "nothing of the bad case, no temporary files");
     }
   }
@@ -646,9 +649,7 @@ class PredictCommandTest {
     assertEquals(ErrorHandler.BAD_INPUT, r.exitCode(), r.err());
     assertTrue(r.err().contains("holes: " + in.resolve("holes.nii.gz") + ": channel 0 (MR) has 2 voxel(s) that are "
         + "NaN or infinite, the first at voxel (3, 4, 5) = NaN"), r.err());
-    try (var files = Files.list(out)) {
-      assertEquals(0, files.count());
-    }
+    assertEquals(List.of(), names(out));
   }
 
   @Test
@@ -840,10 +841,31 @@ class PredictCommandTest {
     return CliRunner.run(args.toArray(String[]::new));
   }
 
+  /** The files of a folder, without the run's files that nnU-Net also writes (dataset.json, plans.json, arguments). */
   private static List<String> names(Path folder) throws Exception {
+    List<String> run = List.of("dataset.json", "plans.json", "predict_from_raw_data_args.json");
     try (var files = Files.list(folder)) {
-      return files.map(f -> f.getFileName().toString()).sorted().toList();
+      return files.map(f -> f.getFileName().toString()).filter(n -> !run.contains(n)).sorted().toList();
     }
+  }
+
+  @Test
+  void theOutputFolderGetsDatasetAndPlansJsonForNnUnetsToolsAndTheRunsArguments() throws Exception {
+    Path in = cases("a.nii.gz");
+    Path out = tmp.resolve("out");
+    CliRunner r = predict(in, out, "--save_probabilities", "--continue_prediction");
+    assertEquals(0, r.exitCode(), r.err());
+    // nnUNetv2_ensemble and nnUNetv2_apply_postprocessing read these from a folder of predictions
+    assertEquals(Files.readString(model.resolve("dataset.json")), Files.readString(out.resolve("dataset.json")));
+    assertEquals(Files.readString(model.resolve("plans.json")), Files.readString(out.resolve("plans.json")));
+    JsonObject args = JsonParser.parseString(
+        Files.readString(out.resolve("predict_from_raw_data_args.json"))).getAsJsonObject();
+    assertEquals(in.toAbsolutePath().toString(), args.get("list_of_lists_or_source_folder").getAsString());
+    assertTrue(args.get("save_probabilities").getAsBoolean());
+    assertFalse(args.get("overwrite").getAsBoolean(), "--continue_prediction is nnU-Net's overwrite=False");
+    assertTrue(args.get("folder_with_segs_from_prev_stage").isJsonNull());
+    assertEquals("[\"0\"]", args.getAsJsonObject("mednext").get("folds").toString());
+    assertEquals(1.0, args.getAsJsonObject("mednext").get("tile_step_size").getAsDouble());
   }
 
   private Path cases(String... names) throws Exception {
