@@ -274,6 +274,9 @@ def build_variants(shared, scratch):
         "mr-force": model_copy(os.path.join(models, "mr-force"), mr_model, plans_edit=lambda p: (
             set_kwargs(["resampling_fn_data_kwargs"], force_separate_z=False)(p),
             set_kwargs(["resampling_fn_probabilities_kwargs"], force_separate_z=True, order_z=1)(p))),
+        "mr-orderz": model_copy(os.path.join(models, "mr-orderz"), mr_model, plans_edit=lambda p: (
+            set_kwargs(["resampling_fn_data_kwargs"], order_z=3)(p),
+            set_kwargs(["resampling_fn_probabilities_kwargs"], order_z=2)(p))),
         "mr-order": model_copy(os.path.join(models, "mr-order"), mr_model,
                                plans_edit=set_kwargs(["resampling_fn_data_kwargs"], order=2)),
         "mr-nomask": model_copy(os.path.join(models, "mr-nomask"), mr_model,
@@ -365,6 +368,8 @@ def build_variants(shared, scratch):
         reoriented(thin_z, ("S", "P", "L")), "mr")
     add("mr-force", "force_separate_z false for data (3-D on 4 mm), true with order_z 1 at export", thin_z,
         "mr-force", base="mr-aniso-z")
+    add("mr-orderz", "order_z 3 for data, 2 at export: splines along the separate axis (map_coordinates)", thin_z,
+        "mr-orderz", base="mr-aniso-z")
     if torch_available():
         add("ct-torchres", "resample_torch_fornnunet (ResEncL_torchres plans): trilinear, float32 logits", ct_mid,
             "ct-torchres", base="ct-mid")

@@ -8,7 +8,8 @@ import org.mednext.util.Checks;
  *
  * @param order spline order in-plane (and on every axis without separate z): 0 to 5, as scipy; for
  *     {@link Function#TORCH} 1 (torch's {@code linear} mode, the only one implemented)
- * @param orderZ order along the separately resampled axis: 0 (nearest; torch: {@code nearest-exact}) or 1 (linear)
+ * @param orderZ order along the separately resampled axis: 0 (nearest) to 5 (a spline, as nnU-Net's
+ *     {@code map_coordinates}); torch: 0 ({@code nearest-exact}) or 1 (linear)
  * @param separateZ the plans' {@code force_separate_z} ({@code null} = {@link SeparateZ#AUTO})
  * @param anisotropyThreshold the plans' {@code separate_z_anisotropy_threshold}: with {@link SeparateZ#AUTO}, a
  *     largest / smallest spacing ratio above it resamples the low-resolution axis separately (default
@@ -82,9 +83,11 @@ public record ResamplingOptions(int order, int orderZ, SeparateZ separateZ, doub
     Checks.argument(order >= 0 && order <= AxisKernel.MAX_ORDER,
         "resampling order must be 0 to %d (nnU-Net uses 3 for images, 1 for labels and logits), got %d",
         AxisKernel.MAX_ORDER, order);
-    Checks.argument(orderZ == 0 || orderZ == 1, "order_z must be 0 (nearest) or 1 (linear), got %d (a higher order"
-        + " makes nnU-Net's map_coordinates spline-filter every axis of the stack, not only z; not supported)",
-        orderZ);
+    // nnU-Net's map_coordinates with order_z > 1 spline-filters every axis of the stack, but samples it at whole
+    // in-plane coordinates, where the in-plane splines give back their samples: the 1-D spline along the axis
+    Checks.argument(orderZ >= 0 && orderZ <= (function == Function.TORCH ? 1 : AxisKernel.MAX_ORDER),
+        "order_z must be %s, got %d", function == Function.TORCH
+            ? "0 (nearest-exact) or 1 (linear) for the torch resampler" : "0 to " + AxisKernel.MAX_ORDER, orderZ);
     Checks.notNull(separateZ, "separateZ");
     Checks.argument(anisotropyThreshold > 0 && anisotropyThreshold < Double.POSITIVE_INFINITY,
         "separate_z_anisotropy_threshold must be a finite number > 0, got %s", anisotropyThreshold);
