@@ -46,6 +46,15 @@ class ModelSummaryTest {
   }
 
   @Test
+  void namesACascadesPreviousStageInARowOfItsOwn() throws Exception {
+    ModelSummary s = ModelSummary.read(TinyModelFolder.writeCascade(tmp, TinyModelFolder.Weights.RANDOM, 3));
+    assertEquals("3d_cascade_fullres", s.configuration());
+    assertEquals(Optional.of("3d_lowres"), s.previousStage());
+    assertTrue(s.text().contains("Cascade:           second stage: give the segmentation of 3d_lowres "
+        + "(previous_stage)"), s.text());
+  }
+
+  @Test
   void describesASharedReferenceModel() throws Exception {
     Path model = SharedData.require("fixtures/nnunet_pipeline/models/Dataset982_MedNeXtV2RefMR/"
         + "nnUNetTrainer_MedNeXtV2Ref__nnUNetPlans__3d_fullres");
