@@ -168,12 +168,8 @@ final class PredictCommand implements Callable<Integer> {
       for (long i = partId; i < all.size(); i += numParts) cases.add(all.get((int) i));
       createOutputFolder();
       probeOutputFolder();
-      try { // as nnU-Net's predict_from_files: its tools read dataset.json and plans.json beside the predictions
-        CaseWriter.writeRunFiles(output, predictor, input, previousStage, !continuePrediction, numParts, partId);
-      } catch (IOException e) {
-        throw new OutputException(output, "cannot be written (" + ErrorHandler.message(e) + "): allow writing there,"
-            + " or choose another output folder", e);
-      }
+      // as nnU-Net's predict_from_files: its tools read dataset.json and plans.json beside the predictions
+      CaseWriter.writeRunFiles(output, predictor, input, previousStage, !continuePrediction, numParts, partId);
       warnLeftoverTemporaries(err);
       if (dataset != null) out.printf(Locale.ROOT, "model folder: %s%n", modelFolder);
       out.printf(Locale.ROOT, "model: %s%n", predictor.describe());

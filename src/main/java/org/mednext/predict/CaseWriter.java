@@ -48,17 +48,27 @@ public final class CaseWriter {
    * {@code dataset.json} and {@code plans.json} (its tools read them from a folder of predictions:
    * {@code nnUNetv2_ensemble}, {@code nnUNetv2_apply_postprocessing}) and the run's arguments in
    * {@value #ARGUMENTS_JSON}, under nnU-Net's names where it has them and this program's settings under
-   * {@code "mednext"}. Each file atomically; the folder must exist.
+   * {@code "mednext"}. Each file atomically, and a {@code dataset.json} or {@code plans.json} that already holds the
+   * same bytes is left alone (jobs of one {@code -num_parts} run write the same ones). The folder must exist.
    *
    * @param input the input file or folder
    * @param previousStage a cascade's previous-stage folder, or null
+   * @throws OutputException when a file cannot be written, or the folder is a model folder or an nnU-Net dataset
+   *     whose own dataset.json or plans.json would be replaced
+   * @throws IOException when the model's files cannot be read (naming them)
    */
   public static void writeRunFiles(Path outputDir, Predictor predictor, Path input, Path previousStage,
       boolean overwrite, int numParts, int partId) throws IOException {
     Path model = predictor.model().path();
     for (String name : List.of(ModelFolder.DATASET_JSON, ModelFolder.PLANS_JSON)) {
       byte[] bytes = Files.readAllBytes(model.resolve(name));
-      AtomicFiles.write(outputDir.resolve(name), out -> out.write(bytes));
+      Path target = outputDir.resolve(name);
+      if (Files.isRegularFile(target) && Arrays.equals(bytes, Files.readAllBytes(target))) continue;
+      if (Files.exists(target) && holdsModelOrDataset(outputDir)) {
+        throw new OutputException(outputDir, "holds a model (fold_N folders) or an nnU-Net dataset (imagesTr), whose "
+            + name + " the predictions' copy of the model's would replace: give the output another folder");
+      }
+      writeOrSay(target, out -> out.write(bytes));
     }
     PredictorOptions o = predictor.options();
     JsonObject args = new JsonObject();
@@ -84,7 +94,25 @@ public final class CaseWriter {
     args.add("mednext", ours);
     byte[] json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(args)
         .getBytes(StandardCharsets.UTF_8);
-    AtomicFiles.write(outputDir.resolve(ARGUMENTS_JSON), out -> out.write(json));
+    writeOrSay(outputDir.resolve(ARGUMENTS_JSON), out -> out.write(json));
+  }
+
+  /** A folder of a model (fold_N sub-folders) or of an nnU-Net raw dataset (imagesTr). */
+  private static boolean holdsModelOrDataset(Path folder) throws IOException {
+    if (Files.isDirectory(folder.resolve("imagesTr"))) return true;
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(folder,
+        p -> p.getFileName().toString().startsWith("fold_") && Files.isDirectory(p))) {
+      return ds.iterator().hasNext();
+    }
+  }
+
+  private static void writeOrSay(Path target, AtomicFiles.Body body) throws OutputException {
+    try {
+      AtomicFiles.write(target, body);
+    } catch (IOException e) {
+      throw new OutputException(target, "cannot be written (" + e.getMessage() + "): allow writing there, or choose "
+          + "another output folder", e);
+    }
   }
 
   /** The label file of case {@code id} in {@code outputDir}. */

@@ -108,13 +108,18 @@ public final class SlidingWindowPredictor {
     Checks.argument(shape.length == 3, "shape must be 3-D");
     int voxels = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
     for (float[] c : data) Checks.argument(c.length == voxels, "channel has %d values, shape %s needs %d", c.length, Arrays.toString(shape), voxels);
-    Checks.argument(previousStage == null ? oneHotLabels.length == 0 : previousStage.length == voxels,
-        "previous stage has %s values, shape %s needs %d", previousStage == null ? "no" : previousStage.length,
+    Checks.argument(previousStage != null || oneHotLabels.length == 0,
+        "one-hot labels %s given without a previous stage", Arrays.toString(oneHotLabels));
+    Checks.argument(previousStage == null || previousStage.length == voxels,
+        "previous stage has %d values, shape %s needs %d", previousStage == null ? 0 : previousStage.length,
         Arrays.toString(shape), voxels);
     Padding padding = Padding.toAtLeast(shape, patch);
     float[][] padded = padding.pad(data);
     short[] paddedLabels = previousStage == null ? null : padding.pad(previousStage);
     int channels = padded.length + oneHotLabels.length;
+    // label (as an unsigned short) -> its one-hot channel + 1; 0: none
+    int[] oneHotChannel = oneHotLabels.length == 0 ? null : new int[1 << 16];
+    for (int k = 0; k < oneHotLabels.length; k++) oneHotChannel[oneHotLabels[k] & 0xffff] = k + 1;
     int[] size = padding.paddedShape();
     TileGrid grid = TileGrid.of(size, patch, stepSize);
     short[] gaussian = GaussianImportanceMap.compute(patch);
@@ -145,7 +150,9 @@ public final class SlidingWindowPredictor {
           progress.checkCancelled();
           int count = Math.min(group, tiles.size() - first);
           FloatBuffer in = input.asFloatBuffer();
-          for (int j = 0; j < count; j++) copyTile(padded, paddedLabels, oneHotLabels, size, tiles.get(first + j), in);
+          for (int j = 0; j < count; j++) {
+            copyTile(padded, paddedLabels, oneHotChannel, oneHotLabels.length, size, tiles.get(first + j), in);
+          }
           predictTiles(net, manager, input, count, channels, gaussianArray, logits);
           for (int j = 0; j < count; j++) {
             accumulate(acc, logits, j * classes * patchVoxels(), size, tiles.get(first + j), pool);
@@ -225,10 +232,11 @@ public final class SlidingWindowPredictor {
   }
 
   /**
-   * Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other, then the one-hot
-   * channel of each of {@code oneHotLabels} in {@code labels}' tile.
+   * Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other, then
+   * {@code oneHot} one-hot channels of {@code labels}' tile: channel {@code oneHotChannel[label] - 1} is 1 where the
+   * label is, all are 0 where {@code oneHotChannel} gives 0 (background, -1, padding, unknown labels).
    */
-  private void copyTile(float[][] padded, short[] labels, int[] oneHotLabels, int[] size, int[] start,
+  private void copyTile(float[][] padded, short[] labels, int[] oneHotChannel, int oneHot, int[] size, int[] start,
       FloatBuffer dst) {
     for (float[] channel : padded) {
       for (int a = 0; a < patch[0]; a++) {
@@ -237,13 +245,17 @@ public final class SlidingWindowPredictor {
         }
       }
     }
-    float[] row = new float[patch[2]];
-    for (int label : oneHotLabels) {
-      for (int a = 0; a < patch[0]; a++) {
-        for (int b = 0; b < patch[1]; b++) {
-          int from = ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2];
-          for (int x = 0; x < row.length; x++) row[x] = labels[from + x] == label ? 1f : 0f;
-          dst.put(row);
+    if (oneHot == 0) return;
+    int base = dst.position();
+    int n = patchVoxels();
+    float[] zeros = new float[n];
+    for (int k = 0; k < oneHot; k++) dst.put(zeros);
+    for (int a = 0, v = 0; a < patch[0]; a++) { // one pass over the tile's labels, whatever their number
+      for (int b = 0; b < patch[1]; b++) {
+        int from = ((start[0] + a) * size[1] + start[1] + b) * size[2] + start[2];
+        for (int x = 0; x < patch[2]; x++, v++) {
+          int k = oneHotChannel[labels[from + x] & 0xffff];
+          if (k > 0) dst.put(base + (k - 1) * n + v, 1f);
         }
       }
     }

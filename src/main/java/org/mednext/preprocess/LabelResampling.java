@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The {@code is_seg=True} branch of nnU-Net's resampling: batchgenerators' {@code resize_segmentation}
- * in-plane or in 3-D, and the per-label linear interpolation along a separate axis.
+ * in-plane or in 3-D, and the per-label interpolation (order_z above 0) along a separate axis.
  */
 final class LabelResampling {
 
@@ -18,7 +18,7 @@ final class LabelResampling {
     short[] inPlane = resizeSegmentation(labels, shape, mid, order, axis, threads);
     if (mid[axis] == newShape[axis]) return inPlane;
     if (orderZ == 0) return nearest(inPlane, mid, newShape, axis, threads);
-    // per label of the in-plane result: linear along the axis, set where the value rounds to 1
+    // per label of the in-plane result: order_z along the axis, set where the value rounds to 1 or more
     short[] out = new short[Volumes.size(newShape)];
     float[] mask = new float[inPlane.length];
     double[] value = new double[out.length];

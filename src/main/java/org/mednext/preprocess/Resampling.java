@@ -190,8 +190,8 @@ public final class Resampling {
    * Resamples a label map ({@code is_seg=True}; training and cascades). Order 0 resamples the label values
    * themselves with nearest neighbour. Otherwise ({@code resize_segmentation}) each label, in ascending
    * order, is resized as a 0/1 mask and set where the result is &gt;= 0.5, later labels overwriting earlier
-   * ones; along a separate axis with {@code orderZ} 1 the same is done per label with linear interpolation
-   * and a result that rounds to 1 (&gt; 0.5). {@code options.precision()} is ignored.
+   * ones; along a separate axis with {@code orderZ} above 0 the same is done per label with that spline order
+   * and a result that rounds to 1 or more (&gt; 0.5). {@code options.precision()} is ignored.
    *
    * @return a new array of {@code newShape}; or {@code labels} itself when the shapes are equal
    */

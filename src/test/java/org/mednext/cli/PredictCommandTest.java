@@ -850,6 +850,23 @@ class PredictCommandTest {
   }
 
   @Test
+  void anotherModelFolderAsOutputIsRefusedBeforeItsPlansAreReplaced() throws Exception {
+    Path other = TinyModelFolder.writeCascade(tmp.resolve("models"), TinyModelFolder.Weights.RANDOM, 3);
+    String plans = Files.readString(other.resolve("plans.json"));
+    CliRunner r = predict(cases("a.nii.gz"), other);
+    assertEquals(ErrorHandler.INTERNAL, r.exitCode(), r.err());
+    // its dataset.json is the same as the model's (both tiny models have one), so plans.json is the one refused
+    assertTrue(r.err().contains("mednext: error: " + other + ": holds a model (fold_N folders) or an nnU-Net dataset"
+        + " (imagesTr), whose plans.json the predictions' copy of the model's would replace"), r.err());
+    assertEquals(plans, Files.readString(other.resolve("plans.json")));
+    assertFalse(Files.exists(other.resolve("a.nii.gz")));
+    // the model's own folder: the same files, left alone
+    CliRunner own = predict(cases("a.nii.gz"), model);
+    assertEquals(0, own.exitCode(), own.err());
+    Files.delete(model.resolve("a.nii.gz"));
+  }
+
+  @Test
   void theOutputFolderGetsDatasetAndPlansJsonForNnUnetsToolsAndTheRunsArguments() throws Exception {
     Path in = cases("a.nii.gz");
     Path out = tmp.resolve("out");
