@@ -192,9 +192,7 @@ final class PredictCommand implements Callable<Integer> {
           CaseWriter.requireWritable(output, c.id(), saveProbabilities);
           CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
               predictor.model().datasetJson().channelNames());
-          short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage,
-              predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded,
-              predictor.model().datasetJson().labels().allLabels());
+          short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage, predictor, loaded);
           Prediction p;
           try {
             p = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), previous, caseProgress);

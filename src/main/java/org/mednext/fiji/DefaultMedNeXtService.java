@@ -239,9 +239,7 @@ public final class DefaultMedNeXtService extends AbstractService implements MedN
             p.message(label + "reading");
             CaseInput.Loaded loaded = c.load(predictor.imageReaderWriter(),
                 predictor.model().datasetJson().channelNames());
-            short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage,
-                predictor.model().datasetJson().fileEnding(), predictor.imageReaderWriter(), loaded,
-                predictor.model().datasetJson().labels().allLabels());
+            short[] previous = previousStage == null ? null : c.loadPreviousStage(previousStage, predictor, loaded);
             Prediction r = predictor.predict(loaded.channels(), loaded.shape(), loaded.spacing(), previous,
                 prefixed(p, label));
             written.addAll(CaseWriter.write(loaded.onFileGrid(r), loaded.geometry(), c.channels().get(0),

@@ -360,14 +360,15 @@ public record CaseInput(String id, List<Path> channels, String problem) {
    * are warned about, naming the file (nnU-Net counts them as background: such a file is not the first stage's
    * output).
    *
+   * @param predictor the cascade's model: its file ending, reader and labels
    * @param image this case as {@link #load} gave it
-   * @param labels the model's label values (dataset.json), for the warning
    * @return the labels in the order of the image's channels
    * @throws FileNotFoundException naming the file(s) looked for
    * @throws VolumeFormatException for another shape than the image's, more than one channel, or non-integer values
    */
-  public short[] loadPreviousStage(Path folder, String fileEnding, ImageReaderWriter reader, Loaded image,
-      List<Integer> labels) throws IOException {
+  public short[] loadPreviousStage(Path folder, Predictor predictor, Loaded image) throws IOException {
+    String fileEnding = predictor.model().datasetJson().fileEnding();
+    ImageReaderWriter reader = predictor.imageReaderWriter();
     Path file = folder.resolve(id + fileEnding);
     if (!Files.isRegularFile(file) && !fileEnding.equals(".nii.gz")) {
       Path nifti = folder.resolve(id + ".nii.gz");
@@ -395,7 +396,7 @@ public record CaseInput(String id, List<Path> channels, String problem) {
     } catch (IllegalArgumentException e) {
       throw new VolumeFormatException(file, e.getMessage());
     }
-    String unknown = Predictor.unknownLabels(out, labels);
+    String unknown = Predictor.unknownLabels(out, predictor.model().datasetJson().labels().allLabels());
     if (unknown != null) LOG.warning(file + ": " + unknown);
     return out;
   }

@@ -3,8 +3,10 @@ package org.mednext.predict;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,7 +102,7 @@ public final class CaseWriter {
   /** A folder of a model (fold_N sub-folders) or of an nnU-Net raw dataset (imagesTr). */
   private static boolean holdsModelOrDataset(Path folder) throws IOException {
     if (Files.isDirectory(folder.resolve("imagesTr"))) return true;
-    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(folder,
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder,
         p -> p.getFileName().toString().startsWith("fold_") && Files.isDirectory(p))) {
       return ds.iterator().hasNext();
     }
@@ -231,12 +233,12 @@ public final class CaseWriter {
    * where the second stage's segmentations would replace the first stage's (and a rerun would read them as its input).
    *
    * @param option how the user named the folder, for the message
-   * @throws java.io.FileNotFoundException when it is missing or a file
+   * @throws FileNotFoundException when it is missing or a file
    * @throws IllegalArgumentException when it is the output folder
    */
   public static void requirePreviousStageKept(Path previousStage, Path outputDir, String option) throws IOException {
     if (!Files.isDirectory(previousStage)) {
-      throw new java.io.FileNotFoundException(option + " " + previousStage + ": " + (Files.exists(previousStage)
+      throw new FileNotFoundException(option + " " + previousStage + ": " + (Files.exists(previousStage)
           ? "is a file" : "no such folder") + "; give the folder that the first stage's segmentations were written to");
     }
     if (Files.isDirectory(outputDir) && canonical(previousStage).equals(canonical(outputDir))) {

@@ -45,15 +45,7 @@ final class Padding {
   float[][] pad(float[][] channels) {
     if (isIdentity()) return channels;
     float[][] out = new float[channels.length][paddedVoxels()];
-    for (int c = 0; c < channels.length; c++) {
-      for (int a = 0; a < shape[0]; a++) {
-        for (int b = 0; b < shape[1]; b++) {
-          int src = (a * shape[1] + b) * shape[2];
-          int dst = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
-          System.arraycopy(channels[c], src, out[c], dst, shape[2]);
-        }
-      }
-    }
+    for (int c = 0; c < channels.length; c++) copyRows(channels[c], out[c], true);
     return out;
   }
 
@@ -61,28 +53,28 @@ final class Padding {
   short[] pad(short[] labels) {
     if (isIdentity()) return labels;
     short[] out = new short[paddedVoxels()];
-    for (int a = 0; a < shape[0]; a++) {
-      for (int b = 0; b < shape[1]; b++) {
-        int src = (a * shape[1] + b) * shape[2];
-        int dst = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
-        System.arraycopy(labels, src, out, dst, shape[2]);
-      }
-    }
+    copyRows(labels, out, true);
     return out;
   }
 
   short[][] unpad(short[][] channels) {
     if (isIdentity()) return channels;
     short[][] out = new short[channels.length][shape[0] * shape[1] * shape[2]];
-    for (int c = 0; c < channels.length; c++) {
-      for (int a = 0; a < shape[0]; a++) {
-        for (int b = 0; b < shape[1]; b++) {
-          int dst = (a * shape[1] + b) * shape[2];
-          int src = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
-          System.arraycopy(channels[c], src, out[c], dst, shape[2]);
-        }
+    for (int c = 0; c < channels.length; c++) copyRows(channels[c], out[c], false);
+    return out;
+  }
+
+  /**
+   * Copies every row of the unpadded volume between {@code from} and {@code to} (arrays of one primitive type): into
+   * its place in the padded volume ({@code toPadded}), or out of it.
+   */
+  private void copyRows(Object from, Object to, boolean toPadded) {
+    for (int a = 0; a < shape[0]; a++) {
+      for (int b = 0; b < shape[1]; b++) {
+        int inner = (a * shape[1] + b) * shape[2];
+        int outer = ((a + before[0]) * padded[1] + b + before[1]) * padded[2] + before[2];
+        System.arraycopy(from, toPadded ? inner : outer, to, toPadded ? outer : inner, shape[2]);
       }
     }
-    return out;
   }
 }

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -444,9 +446,9 @@ public final class Predictor implements AutoCloseable {
    * counts other values as background (no one-hot channel), so such a map is not the first stage's output.
    */
   static String unknownLabels(short[] previousStage, List<Integer> labels) {
-    java.util.BitSet known = new java.util.BitSet(1 << 16);
+    BitSet known = new BitSet(1 << 16);
     for (int l : labels) known.set(l & 0xffff);
-    java.util.TreeSet<Integer> unknown = new java.util.TreeSet<>();
+    TreeSet<Integer> unknown = new TreeSet<>();
     for (short v : previousStage) if (v != 0 && !known.get(v & 0xffff)) unknown.add((int) v);
     if (unknown.isEmpty()) return null;
     List<Integer> shown = unknown.stream().limit(10).toList();

@@ -120,6 +120,7 @@ public final class SlidingWindowPredictor {
     // label (as an unsigned short) -> its one-hot channel + 1; 0: none
     int[] oneHotChannel = oneHotLabels.length == 0 ? null : new int[1 << 16];
     for (int k = 0; k < oneHotLabels.length; k++) oneHotChannel[oneHotLabels[k] & 0xffff] = k + 1;
+    float[] zeros = oneHotLabels.length == 0 ? null : new float[patchVoxels()]; // one for all tiles
     int[] size = padding.paddedShape();
     TileGrid grid = TileGrid.of(size, patch, stepSize);
     short[] gaussian = GaussianImportanceMap.compute(patch);
@@ -151,7 +152,7 @@ public final class SlidingWindowPredictor {
           int count = Math.min(group, tiles.size() - first);
           FloatBuffer in = input.asFloatBuffer();
           for (int j = 0; j < count; j++) {
-            copyTile(padded, paddedLabels, oneHotChannel, oneHotLabels.length, size, tiles.get(first + j), in);
+            copyTile(padded, paddedLabels, oneHotChannel, oneHotLabels.length, zeros, size, tiles.get(first + j), in);
           }
           predictTiles(net, manager, input, count, channels, gaussianArray, logits);
           for (int j = 0; j < count; j++) {
@@ -234,10 +235,11 @@ public final class SlidingWindowPredictor {
   /**
    * Copies the tile at {@code start} of every channel into {@code dst}, channels one after the other, then
    * {@code oneHot} one-hot channels of {@code labels}' tile: channel {@code oneHotChannel[label] - 1} is 1 where the
-   * label is, all are 0 where {@code oneHotChannel} gives 0 (background, -1, padding, unknown labels).
+   * label is, all are 0 where {@code oneHotChannel} gives 0 (background, -1, padding, unknown labels). {@code zeros}
+   * holds a patch of zeros.
    */
-  private void copyTile(float[][] padded, short[] labels, int[] oneHotChannel, int oneHot, int[] size, int[] start,
-      FloatBuffer dst) {
+  private void copyTile(float[][] padded, short[] labels, int[] oneHotChannel, int oneHot, float[] zeros, int[] size,
+      int[] start, FloatBuffer dst) {
     for (float[] channel : padded) {
       for (int a = 0; a < patch[0]; a++) {
         for (int b = 0; b < patch[1]; b++) {
@@ -248,7 +250,6 @@ public final class SlidingWindowPredictor {
     if (oneHot == 0) return;
     int base = dst.position();
     int n = patchVoxels();
-    float[] zeros = new float[n];
     for (int k = 0; k < oneHot; k++) dst.put(zeros);
     for (int a = 0, v = 0; a < patch[0]; a++) { // one pass over the tile's labels, whatever their number
       for (int b = 0; b < patch[1]; b++) {
