@@ -34,8 +34,23 @@ PY
   # the jars travelled in .gpu/m2: point the class path there
   sed -i "s|[^:]*/\.m2/|$PWD/.gpu/m2/|g" target/runtime.classpath
   touch target/MedNeXt_Fiji.jar target/runtime.classpath # copied sources may look newer: no rebuild (no Maven there)
+  local tv flavor djl
+  tv=$(python3 -c "import torch;print(torch.__version__.split('+')[0])")
+  if [ "$tv" != 2.7.1 ] && [ -d .gpu/djl-native ]; then
+    # the jar's bridge is C++ built against libtorch 2.7.1: build one for this torch, where DJL looks for it
+    flavor=$(python3 -c "import torch;v=torch.version.cuda;print('cu'+v.replace('.','') if v else 'cpu')")
+    djl=$(grep -o 'pytorch-engine-[0-9.]*\.jar' target/runtime.classpath | sed 's/pytorch-engine-//; s/\.jar$//')
+    mkdir -p "$work/djl/pytorch/$tv-$flavor-linux-x86_64"
+    time bash tools/gpu-check/build-jni .gpu/djl-native "$work/djl/pytorch/$tv-$flavor-linux-x86_64/$djl-libdjl_torch.so" || return 1
+    echo "== without PYTORCH_VERSION naming that bridge: refused with the versions and the fix"
+    MEDNEXT_CDS=0 MEDNEXT_LIBTORCH="$TL" timeout 60 scripts/mednext predict -i sample-data/mricron-colin27-aal/ch2.nii.gz \
+      -m models/demo-colin-structures -o "$work/refused" --device gpu 2>&1 | tee "$work/refused.log"
+    grep -q "native bridge works with libtorch 2.7.1 only" "$work/refused.log" || return 1
+    export DJL_CACHE_DIR="$work/djl" PYTORCH_VERSION="$tv" MEDNEXT_LIBTORCH_FLAVOR="$flavor"
+  fi
   export MEDNEXT_CDS=0 MEDNEXT_LIBTORCH="$TL"
   local in=sample-data/mricron-colin27-aal/ch2.nii.gz m=models/demo-colin-structures failed=0
+  if [ "${SPEED:-0}" = only ]; then timeout 60 scripts/mednext demo --write-training-data "$work/td" && speed; return; fi
   run() { local name=$1; shift; echo "== $name"; timeout 120 scripts/mednext predict -i $in -m $m --disable_progress_bar "$@"; }
   run gpu -o "$OUT/gpu" --device gpu --save_probabilities --verbose || failed=1
   if [ ! -f "$OUT/gpu/ch2.nii.gz" ]; then
@@ -60,9 +75,33 @@ PY
   timeout 240 scripts/mednext train -d "$work/td" -o "$work/tm" --width 8 --epochs 2 --iterations-per-epoch 5 \
     --val-iterations 2 --device gpu || failed=1
   ls -la "$work/tm" "$work/tm"/*
+  echo "== the model trained on the GPU, predicting on the GPU"
+  timeout 120 scripts/mednext predict -i $in -m "$work/tm" -f all -o "$work/tm-pred" --device gpu --disable_tta \
+    --disable_progress_bar || failed=1
   nvidia-smi --query-gpu=memory.used --format=csv
+  [ "${SPEED:-0}" = 1 ] && { speed || failed=1; }
   date
   return "$failed"
+}
+
+# SPEED=1 (after the checks) or SPEED=only (instead of them): a real-size network (MedNeXt-v2 Base, patch 128^3, random start) trained for 2 short epochs on the GPU, then
+# the demo case predicted on the GPU (with and without mirroring) and on all CPU cores (without): seconds per stage
+# from each run's own report, peak GPU memory from nvidia-smi.
+speed() {
+  echo "== speed: MedNeXt-v2 Base, patch 128^3"
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/gpumem" &
+  local smi=$!
+  timeout 200 scripts/mednext train -d "$work/td" -o "$work/base" --variant base --patch 128 128 128 --batch 2 \
+    --epochs 2 --iterations-per-epoch 10 --val-iterations 2 --recompute-levels 0 --device gpu || return 1
+  kill "$smi"; echo "peak GPU memory in training: $(sort -n "$work/gpumem" | tail -1) MiB"
+  local p="scripts/mednext predict -i sample-data/mricron-colin27-aal/ch2.nii.gz -m $work/base -f all --disable_progress_bar"
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/gpumem" &
+  smi=$!
+  echo "== speed: GPU, mirroring"; timeout 120 $p -o "$work/base-gpu" --device gpu || return 1
+  echo "== speed: GPU, no mirroring"; timeout 60 $p -o "$work/base-gpu1" --device gpu --disable_tta || return 1
+  kill "$smi"; echo "peak GPU memory in prediction: $(sort -n "$work/gpumem" | tail -1) MiB"
+  echo "== speed: CPU ($(nproc) threads), no mirroring"
+  timeout 150 $p -o "$work/base-cpu1" --device cpu --threads "$(nproc)" --disable_tta || return 1
 }
 
 main 2>&1 | tee "$OUT/log"

@@ -8,9 +8,13 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Start-up of DJL's PyTorch engine, thread counts, device choice and per-thread grad mode.
@@ -39,6 +43,9 @@ public final class Engines {
         if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
           System.setProperty("ai.djl.offline", "true");
         }
+        String mismatch = libtorchMismatch(System.getenv("PYTORCH_LIBRARY_PATH"), System.getenv("PYTORCH_VERSION"),
+            bridgeVersion());
+        if (mismatch != null) throw new EngineUnavailableException(mismatch, null);
         try {
           engine = Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError err) {
@@ -49,6 +56,73 @@ public final class Engines {
         }
       }
       return engine;
+    }
+  }
+
+  /**
+   * Why the libtorch in {@code libraryPath} (DJL's PYTORCH_LIBRARY_PATH) cannot be used with DJL's native bridge built
+   * for libtorch {@code bridgeVersion}, or null when it can or its version cannot be read. The bridge is C++ compiled
+   * against that version's headers, and other versions differ in their object layouts: with libtorch 2.13 the first
+   * tensor failed ("set_stride is not allowed on a Tensor created from .data"), with 2.11 + CUDA 13 closing the
+   * network failed inside the CUDA allocator - errors that do not say what is wrong. A user who built a bridge for
+   * their version names it in {@code overrideVersion} (DJL's PYTORCH_VERSION; DJL then takes the bridge from its
+   * cache folder).
+   */
+  static String libtorchMismatch(String libraryPath, String overrideVersion, String bridgeVersion) {
+    if (libraryPath == null || bridgeVersion == null) return null;
+    for (String entry : libraryPath.split(java.io.File.pathSeparator)) {
+      if (entry.isEmpty()) continue;
+      Path p = Path.of(entry);
+      Path dir = Files.isRegularFile(p) ? p.getParent() : p; // DJL takes a folder or the libtorch.so in it
+      if (dir == null || !Files.isRegularFile(dir.resolve(System.mapLibraryName("torch")))) continue;
+      String[] found = libtorchVersion(dir);
+      if (found == null) return null; // DJL uses the first folder with a libtorch: this one, of unknown version
+      String base = found[0].replaceFirst("\\+.*", "");
+      if (base.equals(bridgeVersion) || base.equals(overrideVersion)) return null;
+      return "PYTORCH_LIBRARY_PATH=" + libraryPath + " holds libtorch " + found[0] + " (" + found[1] + "), but DJL's"
+          + " native bridge works with libtorch " + bridgeVersion + " only: other versions fail in ways that do not"
+          + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch " + bridgeVersion
+          + ", e.g. of `pip install torch==" + bridgeVersion + " --index-url https://download.pytorch.org/whl/cu128`"
+          + " (README, 'GPU'); or, with a bridge built for " + base + " in DJL's cache folder, set PYTORCH_VERSION="
+          + base;
+    }
+    return null;
+  }
+
+  /**
+   * The version of the libtorch in {@code libDir} and the file that said so, or null: a pip-installed torch keeps it
+   * in {@code version.py} beside {@code lib/}, a libtorch archive in {@code build-version}.
+   */
+  static String[] libtorchVersion(Path libDir) {
+    Path home = libDir.toAbsolutePath().getParent();
+    if (home == null) return null;
+    try {
+      Path py = home.resolve("version.py");
+      if (Files.isRegularFile(py) && Files.size(py) < 65536) {
+        Matcher m = Pattern.compile("(?m)^__version__\\s*=\\s*['\"]([^'\"]+)['\"]").matcher(Files.readString(py));
+        if (m.find()) return new String[] {m.group(1), py.toString()};
+      }
+      Path archive = home.resolve("build-version");
+      if (Files.isRegularFile(archive) && Files.size(archive) < 1024) {
+        String v = Files.readString(archive).trim();
+        if (v.matches("\\d+\\.\\d+\\.\\d+\\S*")) return new String[] {v, archive.toString()};
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // unknown version: let DJL try
+    }
+    return null;
+  }
+
+  /** The libtorch version DJL's native bridge (the pytorch-jni jar on the class path) was built for, or null. */
+  static String bridgeVersion() {
+    try (InputStream in = LibUtils.class.getResourceAsStream("/jnilib/pytorch.properties")) {
+      if (in == null) return null;
+      Properties p = new Properties();
+      p.load(in);
+      String v = p.getProperty("jni_version"); // e.g. 2.7.1-0.36.0: libtorch version, then DJL's
+      return v == null || v.indexOf('-') < 0 ? null : v.substring(0, v.indexOf('-'));
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -118,7 +118,11 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
       net.load(stateDict.values(), true);
       return net;
     } catch (RuntimeException e) {
-      net.close();
+      try {
+        net.close();
+      } catch (RuntimeException cleanup) { // the load's error is the one to report, not a failing clean-up's
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
   }

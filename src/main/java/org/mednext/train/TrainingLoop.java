@@ -68,6 +68,7 @@ final class TrainingLoop {
   private final boolean fineTuning;
   private final Progress progress;
   private final EpochListener listener;
+  private boolean plotUnavailable;
   private TrainingLog log = new TrainingLog();
 
   TrainingLoop(MedNeXt net, TrainingOptions options, Configuration configuration, Plans plans, JsonObject datasetJson,
@@ -253,8 +254,30 @@ final class TrainingLoop {
     String json = new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create()
         .toJson(log.toCheckpointValue());
     AtomicFiles.write(foldFolder.resolve("training_log.json"), out -> out.write(json.getBytes(StandardCharsets.UTF_8)));
-    ProgressPlot.write(log, foldFolder.resolve("progress.png"));
+    if (!plotUnavailable) {
+      plotUnavailable = !drawProgress(() -> ProgressPlot.write(log, foldFolder.resolve("progress.png")), progress);
+    }
     progress.message(line.strip());
+  }
+
+  interface PlotWriter {
+    void write() throws IOException;
+  }
+
+  /**
+   * Writes progress.png; false, after saying so, when this Java cannot draw text: a JRE without its font libraries
+   * (libharfbuzz missing on a GPU machine) or fontconfig (headless cluster nodes) fails in Java2D's first drawString.
+   * The picture only repeats training_log.txt, so the training goes on without it.
+   */
+  static boolean drawProgress(PlotWriter writer, Progress progress) throws IOException {
+    try {
+      writer.write();
+      return true;
+    } catch (LinkageError | java.awt.AWTError | InternalError | RuntimeException e) {
+      progress.message("progress.png is not drawn: Java cannot draw text here (" + e + "); the training goes on, and"
+          + " training_log.txt and training_log.json hold the same numbers");
+      return false;
+    }
   }
 
   private static String formatDice(double[] d) {

@@ -1,12 +1,18 @@
 package org.mednext.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnginesTest {
 
@@ -41,5 +47,54 @@ class EnginesTest {
   void anUnknownDeviceIsRefusedWithTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Engines.device("tpu"));
     assertEquals("unknown device 'tpu': use auto, cpu or gpu", e.getMessage());
+  }
+
+  /** A pip-installed torch: torch/lib/libtorch.so beside torch/version.py. */
+  private static Path pipTorch(Path root, String version) throws IOException {
+    Path lib = Files.createDirectories(root.resolve("site-packages/torch/lib"));
+    Files.write(lib.resolve(System.mapLibraryName("torch")), new byte[0]);
+    Files.writeString(lib.resolveSibling("version.py"),
+        "from typing import Optional\n\n__all__ = ['__version__']\n__version__ = '" + version + "'\ndebug = False\n");
+    return lib;
+  }
+
+  @Test
+  void theLibtorchVersionIsReadFromAPipTorchAndFromALibtorchArchive(@TempDir Path tmp) throws IOException {
+    Path pip = pipTorch(tmp.resolve("a"), "2.11.0+cu130");
+    assertArrayEquals(new String[] {"2.11.0+cu130", pip.resolveSibling("version.py").toString()},
+        Engines.libtorchVersion(pip));
+    Path archive = Files.createDirectories(tmp.resolve("b/libtorch/lib"));
+    Files.writeString(archive.resolveSibling("build-version"), "2.7.1+cu128\n");
+    assertEquals("2.7.1+cu128", Engines.libtorchVersion(archive)[0]);
+    assertNull(Engines.libtorchVersion(Files.createDirectories(tmp.resolve("c/lib"))), "no version file: unknown");
+  }
+
+  /** DJL's bridge is C++ built against one libtorch: another version's layouts make it fail without naming why. */
+  @Test
+  void aLibtorchOfAnotherVersionThanTheBridgesIsRefusedWithTheVersionsAndTheFix(@TempDir Path tmp) throws IOException {
+    Path lib = pipTorch(tmp, "2.11.0+cu130");
+    String m = Engines.libtorchMismatch(lib.toString(), null, "2.7.1");
+    assertTrue(m != null && m.startsWith("PYTORCH_LIBRARY_PATH=" + lib + " holds libtorch 2.11.0+cu130 (")
+        && m.contains("works with libtorch 2.7.1 only") && m.contains("pip install torch==2.7.1 ")
+        && m.endsWith("set PYTORCH_VERSION=2.11.0"), m);
+    // the path may name libtorch.so itself, or list other folders first (DJL takes the first with a libtorch)
+    String listed = tmp.resolve("none") + java.io.File.pathSeparator + lib.resolve(System.mapLibraryName("torch"));
+    assertTrue(Engines.libtorchMismatch(listed, null, "2.7.1") != null);
+  }
+
+  @Test
+  void theBridgesOwnVersionAnOverriddenVersionOrAnUnknownOneIsLetThrough(@TempDir Path tmp) throws IOException {
+    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("a"), "2.7.1+cu128").toString(), null, "2.7.1"));
+    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("b"), "2.11.0+cu130").toString(), "2.11.0", "2.7.1"),
+        "a bridge built for 2.11.0 named by PYTORCH_VERSION");
+    Path unknown = Files.createDirectories(tmp.resolve("c/lib"));
+    Files.write(unknown.resolve(System.mapLibraryName("torch")), new byte[0]);
+    assertNull(Engines.libtorchMismatch(unknown.toString(), null, "2.7.1"));
+    assertNull(Engines.libtorchMismatch(null, null, "2.7.1"), "no PYTORCH_LIBRARY_PATH: the bundled libtorch");
+  }
+
+  @Test
+  void theBridgeVersionComesFromThePytorchJniJar() {
+    assertEquals("2.7.1", Engines.bridgeVersion());
   }
 }
