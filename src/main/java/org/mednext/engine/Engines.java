@@ -6,6 +6,8 @@ import ai.djl.engine.EngineException;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
+import ai.djl.util.Platform;
+import ai.djl.util.Utils;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +46,7 @@ public final class Engines {
           System.setProperty("ai.djl.offline", "true");
         }
         String mismatch = libtorchMismatch(System.getenv("PYTORCH_LIBRARY_PATH"), System.getenv("PYTORCH_VERSION"),
-            bridgeVersion());
+            bridgeVersion(), Engines::bridgeFile);
         if (mismatch != null) throw new EngineUnavailableException(mismatch, null);
         try {
           engine = Engine.getEngine("PyTorch");
@@ -68,7 +70,8 @@ public final class Engines {
    * their version names it in {@code overrideVersion} (DJL's PYTORCH_VERSION; DJL then takes the bridge from its
    * cache folder).
    */
-  static String libtorchMismatch(String libraryPath, String overrideVersion, String bridgeVersion) {
+  static String libtorchMismatch(String libraryPath, String overrideVersion, String bridgeVersion,
+      java.util.function.Function<String, String> bridgeFile) {
     if (libraryPath == null || bridgeVersion == null) return null;
     for (String entry : libraryPath.split(java.io.File.pathSeparator)) {
       if (entry.isEmpty()) continue;
@@ -83,8 +86,8 @@ public final class Engines {
           + " native bridge works with libtorch " + bridgeVersion + " only: other versions fail in ways that do not"
           + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch " + bridgeVersion
           + ", e.g. of `pip install torch==" + bridgeVersion + " --index-url https://download.pytorch.org/whl/cu128`"
-          + " (README, 'GPU'); or, with a bridge built for " + base + " in DJL's cache folder, set PYTORCH_VERSION="
-          + base;
+          + " (README, 'GPU'); or, with a bridge built for " + base + " at " + bridgeFile.apply(base)
+          + ", set PYTORCH_VERSION=" + base;
     }
     return null;
   }
@@ -111,6 +114,22 @@ public final class Engines {
       // unknown version: let DJL try
     }
     return null;
+  }
+
+  /**
+   * Where DJL looks for a bridge for libtorch {@code version} when PYTORCH_VERSION names it and PYTORCH_LIBRARY_PATH
+   * a libtorch (DJL's LibUtils: cache folder, version, flavour and platform, then DJL's version).
+   */
+  static String bridgeFile(String version) {
+    try {
+      Platform platform = Platform.detectPlatform("pytorch");
+      String flavor = System.getenv("PYTORCH_FLAVOR");
+      if (flavor == null) flavor = System.getProperty("PYTORCH_FLAVOR", "cpu-precxx11");
+      return Utils.getEngineCacheDir("pytorch").resolve(version + '-' + flavor + '-' + platform.getClassifier())
+          .resolve(platform.getApiVersion() + '-' + System.mapLibraryName("djl_torch")).toString();
+    } catch (RuntimeException e) {
+      return "DJL's cache folder";
+    }
   }
 
   /** The libtorch version DJL's native bridge (the pytorch-jni jar on the class path) was built for, or null. */

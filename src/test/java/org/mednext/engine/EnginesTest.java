@@ -73,28 +73,36 @@ class EnginesTest {
   @Test
   void aLibtorchOfAnotherVersionThanTheBridgesIsRefusedWithTheVersionsAndTheFix(@TempDir Path tmp) throws IOException {
     Path lib = pipTorch(tmp, "2.11.0+cu130");
-    String m = Engines.libtorchMismatch(lib.toString(), null, "2.7.1");
+    String m = Engines.libtorchMismatch(lib.toString(), null, "2.7.1", v -> "/cache/" + v + "/bridge.so");
     assertTrue(m != null && m.startsWith("PYTORCH_LIBRARY_PATH=" + lib + " holds libtorch 2.11.0+cu130 (")
         && m.contains("works with libtorch 2.7.1 only") && m.contains("pip install torch==2.7.1 ")
-        && m.endsWith("set PYTORCH_VERSION=2.11.0"), m);
+        && m.endsWith("with a bridge built for 2.11.0 at /cache/2.11.0/bridge.so, set PYTORCH_VERSION=2.11.0"), m);
     // the path may name libtorch.so itself, or list other folders first (DJL takes the first with a libtorch)
     String listed = tmp.resolve("none") + java.io.File.pathSeparator + lib.resolve(System.mapLibraryName("torch"));
-    assertTrue(Engines.libtorchMismatch(listed, null, "2.7.1") != null);
+    assertTrue(Engines.libtorchMismatch(listed, null, "2.7.1", Engines::bridgeFile) != null);
   }
 
   @Test
   void theBridgesOwnVersionAnOverriddenVersionOrAnUnknownOneIsLetThrough(@TempDir Path tmp) throws IOException {
-    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("a"), "2.7.1+cu128").toString(), null, "2.7.1"));
-    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("b"), "2.11.0+cu130").toString(), "2.11.0", "2.7.1"),
+    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("a"), "2.7.1+cu128").toString(), null, "2.7.1", Engines::bridgeFile));
+    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("b"), "2.11.0+cu130").toString(), "2.11.0", "2.7.1", Engines::bridgeFile),
         "a bridge built for 2.11.0 named by PYTORCH_VERSION");
     Path unknown = Files.createDirectories(tmp.resolve("c/lib"));
     Files.write(unknown.resolve(System.mapLibraryName("torch")), new byte[0]);
-    assertNull(Engines.libtorchMismatch(unknown.toString(), null, "2.7.1"));
-    assertNull(Engines.libtorchMismatch(null, null, "2.7.1"), "no PYTORCH_LIBRARY_PATH: the bundled libtorch");
+    assertNull(Engines.libtorchMismatch(unknown.toString(), null, "2.7.1", Engines::bridgeFile));
+    assertNull(Engines.libtorchMismatch(null, null, "2.7.1", Engines::bridgeFile), "no PYTORCH_LIBRARY_PATH: the bundled libtorch");
   }
 
   @Test
   void theBridgeVersionComesFromThePytorchJniJar() {
     assertEquals("2.7.1", Engines.bridgeVersion());
+  }
+
+  /** Where DJL's LibUtils looks for a bridge that PYTORCH_VERSION names: the message tells a user where to put it. */
+  @Test
+  void aBridgeForAnotherVersionIsLookedForInDjlsCacheFolderUnderVersionFlavourAndPlatform() {
+    String f = Engines.bridgeFile("2.11.0");
+    assertTrue(f.startsWith(ai.djl.util.Utils.getEngineCacheDir("pytorch").resolve("2.11.0-").toString())
+        && f.endsWith("-linux-x86_64/0.36.0-libdjl_torch.so"), f);
   }
 }
