@@ -162,7 +162,6 @@ public final class Predictor implements AutoCloseable {
     Engines.setThreads(options.threads());
     Device device = Engines.device(options.device());
     List<MedNeXt> nets = new ArrayList<>();
-    boolean built = false;
     try {
       for (int i = 0; i < weights.size(); i++) {
         nets.add(MedNeXt.of(weights.get(i), device));
@@ -170,10 +169,16 @@ public final class Predictor implements AutoCloseable {
       }
       SlidingWindowPredictor window = new SlidingWindowPredictor(nets, patch, options.stepSize(), mirrorAxes,
           options.threads());
-      built = true;
       return new Networks(List.copyOf(nets), device, window);
-    } finally {
-      if (!built) nets.forEach(MedNeXt::close); // nobody else could close them (also after an Error)
+    } catch (RuntimeException | Error e) { // nobody else could close them; a failing close must not hide e
+      for (MedNeXt net : nets) {
+        try {
+          net.close();
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
     }
   }
 
