@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPU check of scripts/mednext on a machine with a CUDA PyTorch in python3 (see README.md here). Run it in a copy of
 # the checkout made for the check (it rewrites target/runtime.classpath). Log: $OUT/log (default /tmp/gpu-check).
-# about 3-5 minutes; exit 0 when every step passed.
+# With .gpu/djl-native (prepare with DJL_NATIVE_SRC) and a torch other than 2.7.1, DJL's bridge is first built for
+# that torch. About 2-3 minutes; exit 0 when every step passed.
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
 OUT="${OUT:-/tmp/gpu-check}"
 work=/tmp/gpu-check-work
