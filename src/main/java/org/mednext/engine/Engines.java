@@ -48,6 +48,7 @@ public final class Engines {
         String mismatch = libtorchMismatch(System.getenv("PYTORCH_LIBRARY_PATH"), System.getenv("PYTORCH_VERSION"),
             bridgeVersion(), Engines::bridgeFile);
         if (mismatch != null) throw new EngineUnavailableException(mismatch, null);
+        NativeMemory.tuneForTensors();
         try {
           engine = Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError err) {
@@ -84,8 +85,8 @@ public final class Engines {
       if (base.equals(bridgeVersion) || base.equals(overrideVersion)) return null;
       return "PYTORCH_LIBRARY_PATH=" + libraryPath + " holds libtorch " + found[0] + " (" + found[1] + "), but DJL's"
           + " native bridge works with libtorch " + bridgeVersion + " only: other versions fail in ways that do not"
-          + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch " + bridgeVersion
-          + ", e.g. of `pip install torch==" + bridgeVersion + " --index-url https://download.pytorch.org/whl/cu128`"
+          + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch "
+          + bridgeVersion + ", e.g. of `pip install torch==" + bridgeVersion + " --index-url https://download.pytorch.org/whl/cu128`"
           + " (README, 'GPU'); or, with a bridge built for " + base + " at " + bridgeFile.apply(base)
           + ", set PYTORCH_VERSION=" + base;
     }
@@ -143,6 +144,14 @@ public final class Engines {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * Hands libtorch's freed memory back to the system where this process keeps it for speed (see {@link NativeMemory}:
+   * Fiji and other JVMs not started by scripts/mednext); called when a prediction's tiles or a training are done.
+   */
+  public static void releaseFreedMemory() {
+    NativeMemory.releaseFreed();
   }
 
   /** Whether the engine is up (asking does not start it, nor wait for a start under way). */

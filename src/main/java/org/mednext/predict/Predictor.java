@@ -409,6 +409,8 @@ public final class Predictor implements AutoCloseable {
           gpuOutOfMemory), true);
       tile.initCause(e);
       throw tile;
+    } finally {
+      Engines.releaseFreedMemory(); // the tiles' tensors, freed: not kept while the export and other work run
     }
     progress.checkCancelled(); // a cancel during the last tiles should not start the export
     long t2 = System.nanoTime();

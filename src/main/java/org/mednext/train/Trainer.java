@@ -150,6 +150,8 @@ public final class Trainer {
       Map<String, Double> dice = FinalValidation.run(net, val, configuration, dataset, options.threads(),
           foldFolder.resolve("validation"), progress);
       return new Result(folder, foldFolder, loop.log(), dice);
+    } finally {
+      Engines.releaseFreedMemory(); // the training's tensors, freed: not kept by a process that lives on (Fiji)
     }
   }
 
