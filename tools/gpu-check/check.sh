@@ -41,8 +41,9 @@ PY
     # the jar's bridge is C++ built against libtorch 2.7.1: build one for this torch, where DJL looks for it
     flavor=$(python3 -c "import torch;v=torch.version.cuda;print('cu'+v.replace('.','') if v else 'cpu')")
     djl=$(grep -o 'pytorch-engine-[0-9.]*\.jar' target/runtime.classpath | sed 's/pytorch-engine-//; s/\.jar$//')
-    mkdir -p "$work/djl/pytorch/$tv-$flavor-linux-x86_64"
-    time bash tools/gpu-check/build-jni .gpu/djl-native "$work/djl/pytorch/$tv-$flavor-linux-x86_64/$djl-libdjl_torch.so" || return 1
+    local dir="$work/djl/pytorch/$tv-$flavor-linux-$(uname -m)" # DJL's cache folder for that version and flavour
+    mkdir -p "$dir"
+    time bash tools/gpu-check/build-jni .gpu/djl-native "$dir/$djl-libdjl_torch.so" || return 1
     echo "== without PYTORCH_VERSION naming that bridge: refused with the versions and the fix"
     MEDNEXT_CDS=0 MEDNEXT_LIBTORCH="$TL" timeout 60 scripts/mednext predict -i sample-data/mricron-colin27-aal/ch2.nii.gz \
       -m models/demo-colin-structures -o "$work/refused" --device gpu 2>&1 | tee "$work/refused.log"
@@ -90,16 +91,17 @@ PY
 # from each run's own report, peak GPU memory from nvidia-smi.
 speed() {
   echo "== speed: MedNeXt-v2 Base, patch 128^3"
-  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/gpumem" &
+  # the sampler's output and errors go to files: a sampler left running must not hold tee's pipe open
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/gpumem" 2>/dev/null &
   local smi=$!
   timeout 200 scripts/mednext train -d "$work/td" -o "$work/base" --variant base --patch 128 128 128 --batch 2 \
-    --epochs 2 --iterations-per-epoch 10 --val-iterations 2 --recompute-levels 0 --device gpu || return 1
+    --epochs 2 --iterations-per-epoch 10 --val-iterations 2 --recompute-levels 0 --device gpu || { kill "$smi"; return 1; }
   kill "$smi"; echo "peak GPU memory in training: $(sort -n "$work/gpumem" | tail -1) MiB"
   local p="scripts/mednext predict -i sample-data/mricron-colin27-aal/ch2.nii.gz -m $work/base -f all --disable_progress_bar"
-  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/gpumem" &
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/gpumem" 2>/dev/null &
   smi=$!
-  echo "== speed: GPU, mirroring"; timeout 120 $p -o "$work/base-gpu" --device gpu || return 1
-  echo "== speed: GPU, no mirroring"; timeout 60 $p -o "$work/base-gpu1" --device gpu --disable_tta || return 1
+  echo "== speed: GPU, mirroring"; timeout 120 $p -o "$work/base-gpu" --device gpu || { kill "$smi"; return 1; }
+  echo "== speed: GPU, no mirroring"; timeout 60 $p -o "$work/base-gpu1" --device gpu --disable_tta || { kill "$smi"; return 1; }
   kill "$smi"; echo "peak GPU memory in prediction: $(sort -n "$work/gpumem" | tail -1) MiB"
   echo "== speed: CPU ($(nproc) threads), no mirroring"
   timeout 150 $p -o "$work/base-cpu1" --device cpu --threads "$(nproc)" --disable_tta || return 1

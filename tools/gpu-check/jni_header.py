@@ -48,7 +48,7 @@ for k, line in enumerate(lines):
         methods.append((m.group(1), desc, ' static ' in ' ' + line + ' '))
 count = Counter(n for n, _, _ in methods)
 guard = mangle(cls)
-print('/* generated from the class file by gen_header.py */\n#include <jni.h>\n#ifndef _Included_%s\n#define _Included_%s' % (guard, guard))
+print('/* generated from the class file by jni_header.py */\n#include <jni.h>\n#ifndef _Included_%s\n#define _Included_%s' % (guard, guard))
 print('#ifdef __cplusplus\nextern "C" {\n#endif')
 for name, desc, static in methods:
     args, ret = re.match(r'\((.*)\)(.*)', desc).groups()

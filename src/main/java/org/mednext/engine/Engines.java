@@ -45,9 +45,12 @@ public final class Engines {
         if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
           System.setProperty("ai.djl.offline", "true");
         }
-        String mismatch = libtorchMismatch(System.getenv("PYTORCH_LIBRARY_PATH"), System.getenv("PYTORCH_VERSION"),
-            bridgeVersion(), Engines::bridgeFile);
+        String mismatch = libtorchMismatch(djlSetting("PYTORCH_LIBRARY_PATH"), djlSetting("PYTORCH_VERSION"),
+            bridgeVersion(), djlVersion(), Engines::bridgeFile);
         if (mismatch != null) throw new EngineUnavailableException(mismatch, null);
+        // before libtorch starts its threads (an arena limit set later leaves their arenas); DJL's own use of JNA
+        // first, which copes with a JNA that cannot load its native part only when it is the first to meet it
+        nvidiaGpuCount();
         NativeMemory.tuneForTensors();
         try {
           engine = Engine.getEngine("PyTorch");
@@ -67,22 +70,27 @@ public final class Engines {
    * for libtorch {@code bridgeVersion}, or null when it can or its version cannot be read. The bridge is C++ compiled
    * against that version's headers, and other versions differ in their object layouts: with libtorch 2.13 the first
    * tensor failed ("set_stride is not allowed on a Tensor created from .data"), with 2.11 + CUDA 13 closing the
-   * network failed inside the CUDA allocator - errors that do not say what is wrong. A user who built a bridge for
-   * their version names it in {@code overrideVersion} (DJL's PYTORCH_VERSION; DJL then takes the bridge from its
-   * cache folder).
+   * network failed inside the CUDA allocator - errors that do not say what is wrong. Let through, as DJL 0.36's
+   * LibUtils finds them: a bridge beside that libtorch ({@code <djlVersion>-libdjl_torch.so} or
+   * {@code libdjl_torch.so}), or one that {@code overrideVersion} (DJL's PYTORCH_VERSION) names in DJL's cache folder.
    */
-  static String libtorchMismatch(String libraryPath, String overrideVersion, String bridgeVersion,
+  static String libtorchMismatch(String libraryPath, String overrideVersion, String bridgeVersion, String djlVersion,
       java.util.function.Function<String, String> bridgeFile) {
     if (libraryPath == null || bridgeVersion == null) return null;
+    String torchLib = System.mapLibraryName("torch");
+    String bridgeLib = System.mapLibraryName("djl_torch");
     for (String entry : libraryPath.split(java.io.File.pathSeparator)) {
       if (entry.isEmpty()) continue;
       Path p = Path.of(entry);
-      Path dir = Files.isRegularFile(p) ? p.getParent() : p; // DJL takes a folder or the libtorch.so in it
-      if (dir == null || !Files.isRegularFile(dir.resolve(System.mapLibraryName("torch")))) continue;
+      // DJL takes a folder holding libtorch.so, or that file itself (no other file)
+      Path dir = Files.isRegularFile(p) && p.getFileName().toString().equals(torchLib) ? p.getParent() : p;
+      if (dir == null || !Files.isRegularFile(dir.resolve(torchLib))) continue;
+      if (Files.exists(dir.resolve(djlVersion + '-' + bridgeLib)) || Files.exists(dir.resolve(bridgeLib))) return null;
       String[] found = libtorchVersion(dir);
       if (found == null) return null; // DJL uses the first folder with a libtorch: this one, of unknown version
       String base = found[0].replaceFirst("\\+.*", "");
       if (base.equals(bridgeVersion) || base.equals(overrideVersion)) return null;
+      if (overrideVersion != null && Files.exists(Path.of(bridgeFile.apply(overrideVersion)))) return null;
       return "PYTORCH_LIBRARY_PATH=" + libraryPath + " holds libtorch " + found[0] + " (" + found[1] + "), but DJL's"
           + " native bridge works with libtorch " + bridgeVersion + " only: other versions fail in ways that do not"
           + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch "
@@ -124,13 +132,31 @@ public final class Engines {
   static String bridgeFile(String version) {
     try {
       Platform platform = Platform.detectPlatform("pytorch");
-      String flavor = System.getenv("PYTORCH_FLAVOR");
-      if (flavor == null) flavor = System.getProperty("PYTORCH_FLAVOR", "cpu-precxx11");
+      String flavor = djlSetting("PYTORCH_FLAVOR");
+      if (flavor == null) { // DJL's default for a libtorch named by PYTORCH_LIBRARY_PATH
+        flavor = CudaUtils.getGpuCount() > 0 ? "cu" + CudaUtils.getCudaVersionString() + "-precxx11"
+            : "linux".equals(platform.getOsPrefix()) ? "cpu-precxx11" : "cpu";
+      }
       return Utils.getEngineCacheDir("pytorch").resolve(version + '-' + flavor + '-' + platform.getClassifier())
           .resolve(platform.getApiVersion() + '-' + System.mapLibraryName("djl_torch")).toString();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       return "DJL's cache folder";
     }
+  }
+
+  /** DJL's version, as DJL's native bridge files are named (e.g. 0.36.0). */
+  static String djlVersion() {
+    try {
+      return Platform.detectPlatform("pytorch").getApiVersion();
+    } catch (RuntimeException e) {
+      return Engine.getDjlVersion();
+    }
+  }
+
+  /** A setting as DJL reads it: the environment variable, else the system property; empty counts as unset. */
+  static String djlSetting(String name) {
+    String v = Utils.getEnvOrSystemProperty(name);
+    return v == null || v.isEmpty() ? null : v;
   }
 
   /** The libtorch version DJL's native bridge (the pytorch-jni jar on the class path) was built for, or null. */
@@ -228,21 +254,26 @@ public final class Engines {
     } catch (IOException | RuntimeException notThere) {
       // no driver, or not Linux
     }
+    return nvidiaGpuCount() > 0;
+  }
+
+  /** DJL's count of CUDA GPUs (a libcudart found by name), 0 where it cannot tell. */
+  private static int nvidiaGpuCount() {
     try {
-      return CudaUtils.getGpuCount() > 0;
+      return CudaUtils.getGpuCount();
     } catch (RuntimeException | LinkageError e) {
-      return false;
+      return 0;
     }
   }
 
   static String noGpuHowTo(boolean gpuPresent) {
-    String custom = System.getenv("PYTORCH_LIBRARY_PATH");
+    String custom = djlSetting("PYTORCH_LIBRARY_PATH");
     String howTo = "run scripts/mednext with MEDNEXT_LIBTORCH=/path/to/libtorch-2.7.1-cu128/lib (see README, 'GPU')";
     String cause;
     if (custom != null) {
-      cause = "the libtorch loaded sees no CUDA GPU, with PYTORCH_LIBRARY_PATH=" + custom + ": that folder must hold a"
-          + " CUDA build of libtorch 2.7.1, no pytorch-native-cpu jar may be on the class path (DJL prefers it; in Fiji:"
-          + " jars/), and nvidia-smi must list a GPU that CUDA_VISIBLE_DEVICES does not hide";
+      cause = "the libtorch loaded sees no CUDA GPU, with PYTORCH_LIBRARY_PATH=" + custom + ": that folder must hold"
+          + " libtorch.so of a CUDA build of libtorch 2.7.1 (without one there DJL loads the bundled CPU natives), and"
+          + " nvidia-smi must list a GPU that CUDA_VISIBLE_DEVICES does not hide";
     } else if (gpuPresent) {
       cause = "this machine has a CUDA GPU, but the bundled PyTorch natives are CPU-only; to use the GPU, " + howTo;
     } else {

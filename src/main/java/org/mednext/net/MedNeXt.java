@@ -117,7 +117,7 @@ public final class MedNeXt extends LoadedBlock implements AutoCloseable {
     try {
       net.load(stateDict.values(), true);
       return net;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       try {
         net.close();
       } catch (RuntimeException cleanup) { // the load's error is the one to report, not a failing clean-up's

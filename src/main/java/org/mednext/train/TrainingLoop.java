@@ -274,8 +274,8 @@ final class TrainingLoop {
       writer.write();
       return true;
     } catch (LinkageError | java.awt.AWTError | InternalError | RuntimeException e) {
-      progress.message("progress.png is not drawn: Java cannot draw text here (" + e + "); the training goes on, and"
-          + " training_log.txt and training_log.json hold the same numbers");
+      progress.message("progress.png is not drawn (" + e + "; a JRE without its font libraries fails so); the"
+          + " training goes on, and training_log.txt and training_log.json hold the same numbers");
       return false;
     }
   }

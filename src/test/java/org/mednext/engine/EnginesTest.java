@@ -73,24 +73,47 @@ class EnginesTest {
   @Test
   void aLibtorchOfAnotherVersionThanTheBridgesIsRefusedWithTheVersionsAndTheFix(@TempDir Path tmp) throws IOException {
     Path lib = pipTorch(tmp, "2.11.0+cu130");
-    String m = Engines.libtorchMismatch(lib.toString(), null, "2.7.1", v -> "/cache/" + v + "/bridge.so");
+    String m = Engines.libtorchMismatch(lib.toString(), null, "2.7.1", "0.36.0", v -> "/cache/" + v + "/bridge.so");
     assertTrue(m != null && m.startsWith("PYTORCH_LIBRARY_PATH=" + lib + " holds libtorch 2.11.0+cu130 (")
         && m.contains("works with libtorch 2.7.1 only") && m.contains("pip install torch==2.7.1 ")
         && m.endsWith("with a bridge built for 2.11.0 at /cache/2.11.0/bridge.so, set PYTORCH_VERSION=2.11.0"), m);
-    // the path may name libtorch.so itself, or list other folders first (DJL takes the first with a libtorch)
-    String listed = tmp.resolve("none") + java.io.File.pathSeparator + lib.resolve(System.mapLibraryName("torch"));
-    assertTrue(Engines.libtorchMismatch(listed, null, "2.7.1", Engines::bridgeFile) != null);
+    // DJL takes the first folder with a libtorch.so, or that file named itself
+    String sep = java.io.File.pathSeparator;
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Files.write(other.resolve("libc10.so"), new byte[0]);
+    assertTrue(Engines.libtorchMismatch(tmp.resolve("none") + sep + lib.resolve(System.mapLibraryName("torch")), null,
+        "2.7.1", "0.36.0", Engines::bridgeFile) != null);
+    assertTrue(Engines.libtorchMismatch(other.resolve("libc10.so") + sep + lib, null, "2.7.1", "0.36.0",
+        Engines::bridgeFile) != null, "a file other than libtorch.so is passed over, as DJL does");
   }
 
   @Test
   void theBridgesOwnVersionAnOverriddenVersionOrAnUnknownOneIsLetThrough(@TempDir Path tmp) throws IOException {
-    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("a"), "2.7.1+cu128").toString(), null, "2.7.1", Engines::bridgeFile));
-    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("b"), "2.11.0+cu130").toString(), "2.11.0", "2.7.1", Engines::bridgeFile),
-        "a bridge built for 2.11.0 named by PYTORCH_VERSION");
+    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("a"), "2.7.1+cu128").toString(), null, "2.7.1", "0.36.0",
+        Engines::bridgeFile));
+    assertNull(Engines.libtorchMismatch(pipTorch(tmp.resolve("b"), "2.11.0+cu130").toString(), "2.11.0", "2.7.1",
+        "0.36.0", Engines::bridgeFile), "a bridge built for 2.11.0 named by PYTORCH_VERSION");
     Path unknown = Files.createDirectories(tmp.resolve("c/lib"));
     Files.write(unknown.resolve(System.mapLibraryName("torch")), new byte[0]);
-    assertNull(Engines.libtorchMismatch(unknown.toString(), null, "2.7.1", Engines::bridgeFile));
-    assertNull(Engines.libtorchMismatch(null, null, "2.7.1", Engines::bridgeFile), "no PYTORCH_LIBRARY_PATH: the bundled libtorch");
+    assertNull(Engines.libtorchMismatch(unknown.toString(), null, "2.7.1", "0.36.0", Engines::bridgeFile));
+    assertNull(Engines.libtorchMismatch(null, null, "2.7.1", "0.36.0", Engines::bridgeFile),
+        "no PYTORCH_LIBRARY_PATH: the bundled libtorch");
+  }
+
+  /** DJL 0.36 takes a bridge beside the libtorch first, then one that PYTORCH_VERSION names in its cache folder. */
+  @Test
+  void aBridgeBesideTheLibtorchOrOneNamedByACustomVersionIsLetThrough(@TempDir Path tmp) throws IOException {
+    Path lib = pipTorch(tmp.resolve("a"), "2.11.0+cu130");
+    Files.write(lib.resolve("0.36.0-" + System.mapLibraryName("djl_torch")), new byte[0]);
+    assertNull(Engines.libtorchMismatch(lib.toString(), null, "2.7.1", "0.36.0", Engines::bridgeFile));
+    Path plain = pipTorch(tmp.resolve("b"), "2.11.0+cu130");
+    Files.write(plain.resolve(System.mapLibraryName("djl_torch")), new byte[0]);
+    assertNull(Engines.libtorchMismatch(plain.toString(), null, "2.7.1", "0.36.0", Engines::bridgeFile));
+    Path cached = Files.write(tmp.resolve("mine.so"), new byte[0]);
+    Path custom = pipTorch(tmp.resolve("c"), "2.11.0+cu130");
+    assertNull(Engines.libtorchMismatch(custom.toString(), "2.11.0-mine", "2.7.1", "0.36.0", v -> cached.toString()));
+    assertTrue(Engines.libtorchMismatch(custom.toString(), "2.11.0-mine", "2.7.1", "0.36.0",
+        v -> tmp.resolve("absent.so").toString()) != null, "a custom version without its bridge");
   }
 
   @Test
