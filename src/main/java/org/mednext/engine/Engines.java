@@ -94,8 +94,8 @@ public final class Engines {
       return "PYTORCH_LIBRARY_PATH=" + libraryPath + " holds libtorch " + found[0] + " (" + found[1] + "), but DJL's"
           + " native bridge works with libtorch " + bridgeVersion + " only: other versions fail in ways that do not"
           + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch "
-          + bridgeVersion + ", e.g. of `pip install torch==" + bridgeVersion + " --index-url https://download.pytorch.org/whl/cu128`"
-          + " (README, 'GPU'); or, with a bridge built for " + base + " at " + bridgeFile.apply(base)
+          + bridgeVersion + ", e.g. of `pip install torch==" + bridgeVersion
+          + " --index-url https://download.pytorch.org/whl/cu128` (README, 'GPU'); or, with a bridge built for " + base + " at " + bridgeFile.apply(base)
           + ", set PYTORCH_VERSION=" + base;
     }
     return null;
