@@ -45,13 +45,13 @@ public final class Engines {
         if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
           System.setProperty("ai.djl.offline", "true");
         }
+        // before libtorch starts its threads (an arena limit set later leaves their arenas), and before anything
+        // of DJL's meets JNA: a JNA whose native part is unusable then fails here, where the plain Error it throws
+        // is caught, and DJL's own use meets only the NoClassDefFoundError it copes with
+        NativeMemory.tuneForTensors();
         String mismatch = libtorchMismatch(djlSetting("PYTORCH_LIBRARY_PATH"), djlSetting("PYTORCH_VERSION"),
             bridgeVersion(), djlVersion(), Engines::bridgeFile);
         if (mismatch != null) throw new EngineUnavailableException(mismatch, null);
-        // before libtorch starts its threads (an arena limit set later leaves their arenas); DJL's own use of JNA
-        // first, which copes with a JNA that cannot load its native part only when it is the first to meet it
-        nvidiaGpuCount();
-        NativeMemory.tuneForTensors();
         try {
           engine = Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError err) {
@@ -90,12 +90,16 @@ public final class Engines {
       if (found == null) return null; // DJL uses the first folder with a libtorch: this one, of unknown version
       String base = found[0].replaceFirst("\\+.*", "");
       if (base.equals(bridgeVersion) || base.equals(overrideVersion)) return null;
-      if (overrideVersion != null && Files.exists(Path.of(bridgeFile.apply(overrideVersion)))) return null;
+      // a bridge that PYTORCH_VERSION names; not the jar's own, which DJL unpacks to that place for its version
+      boolean jarsOwn = overrideVersion != null
+          && (overrideVersion.equals(bridgeVersion) || overrideVersion.startsWith(bridgeVersion + '-'));
+      if (overrideVersion != null && !jarsOwn && Files.exists(Path.of(bridgeFile.apply(overrideVersion)))) return null;
       return "PYTORCH_LIBRARY_PATH=" + libraryPath + " holds libtorch " + found[0] + " (" + found[1] + "), but DJL's"
           + " native bridge works with libtorch " + bridgeVersion + " only: other versions fail in ways that do not"
           + " name the cause. Point it (MEDNEXT_LIBTORCH for scripts/mednext) to the lib folder of torch "
           + bridgeVersion + ", e.g. of `pip install torch==" + bridgeVersion
-          + " --index-url https://download.pytorch.org/whl/cu128` (README, 'GPU'); or, with a bridge built for " + base + " at " + bridgeFile.apply(base)
+          + " --index-url https://download.pytorch.org/whl/cu128` (README, 'GPU'); or, with a bridge built for " + base
+          + " at " + bridgeFile.apply(base)
           + ", set PYTORCH_VERSION=" + base;
     }
     return null;
@@ -148,7 +152,7 @@ public final class Engines {
   static String djlVersion() {
     try {
       return Platform.detectPlatform("pytorch").getApiVersion();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       return Engine.getDjlVersion();
     }
   }

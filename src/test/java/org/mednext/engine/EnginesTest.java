@@ -114,6 +114,9 @@ class EnginesTest {
     assertNull(Engines.libtorchMismatch(custom.toString(), "2.11.0-mine", "2.7.1", "0.36.0", v -> cached.toString()));
     assertTrue(Engines.libtorchMismatch(custom.toString(), "2.11.0-mine", "2.7.1", "0.36.0",
         v -> tmp.resolve("absent.so").toString()) != null, "a custom version without its bridge");
+    // PYTORCH_VERSION=2.7.1 names the place where DJL unpacks the jar's own bridge: that one is still the wrong one
+    assertTrue(Engines.libtorchMismatch(custom.toString(), "2.7.1", "2.7.1", "0.36.0", v -> cached.toString()) != null,
+        "the jar's own bridge, unpacked, named by PYTORCH_VERSION=2.7.1");
   }
 
   @Test
