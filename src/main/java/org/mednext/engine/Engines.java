@@ -258,15 +258,10 @@ public final class Engines {
     } catch (IOException | RuntimeException notThere) {
       // no driver, or not Linux
     }
-    return nvidiaGpuCount() > 0;
-  }
-
-  /** DJL's count of CUDA GPUs (a libcudart found by name), 0 where it cannot tell. */
-  private static int nvidiaGpuCount() {
     try {
-      return CudaUtils.getGpuCount();
+      return CudaUtils.getGpuCount() > 0;
     } catch (RuntimeException | LinkageError e) {
-      return 0;
+      return false;
     }
   }
 
